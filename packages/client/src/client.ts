@@ -1,0 +1,187 @@
+import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
+import { systemClock } from "./internal/clock.js";
+import {
+  CLIENT_DEFAULTS,
+  checkNumber,
+  checkUrl,
+  type ClientOptions,
+  type WaitOptions,
+} from "./options.js";
+import { ShapeError, parseSnapshot } from "./parse.js";
+import { requestJson, type JsonRequest, type TransportSettings } from "./transport/http.js";
+import type { ErrorContext } from "./errors/TranslationStatusError.js";
+import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
+import { resolveWaitOptions, waitLoop } from "./wait.js";
+
+/** Per-call options of the single-request methods. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** @default the client's `requestTimeoutMs` */
+  requestTimeoutMs?: number;
+}
+
+/** What a new job may override on the simulator (and compatible servers). */
+export interface CreateJobOptions extends RequestOptions {
+  /** How long the job stays pending. @default the server's configured duration */
+  pendingDurationMs?: number;
+  /** Chance that the job ends in `error`. @default the server's configured probability */
+  errorProbability?: number;
+  /** Free JSON stored with the job and returned with it. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Reads and waits on the status of video-translation jobs.
+ *
+ * @example
+ * const client = new TranslationStatusClient({ baseUrl: "http://localhost:8000" });
+ * const { status } = await client.waitForCompletion({ jobId: "job_123", maxWaitMs: 60_000 });
+ *
+ * @example The original single-job usage
+ * const client = new TranslationStatusClient("http://localhost:8000/status");
+ * const final = await client.waitForCompletion({ maxWaitMs: 60_000, initialIntervalMs: 2_000, backoffFactor: 1.5 });
+ */
+export class TranslationStatusClient {
+  readonly baseUrl: string;
+  readonly statusUrl: string;
+  readonly #transport: TransportSettings;
+  readonly #random: () => number;
+  readonly #logger: Logger | undefined;
+
+  /**
+   * @param options client options, or the URL of a status resource (the original usage):
+   * `"http://localhost:8000/status"` reads that URL, and jobs live beside it.
+   */
+  constructor(options: ClientOptions | string = {}) {
+    const resolved: ClientOptions =
+      typeof options === "string" ? fromStatusUrl(options) : { ...options };
+    this.baseUrl = checkUrl("baseUrl", resolved.baseUrl ?? CLIENT_DEFAULTS.baseUrl);
+    this.statusUrl = checkUrl("statusUrl", resolved.statusUrl ?? `${this.baseUrl}/status`);
+
+    const fetchImpl = resolved.fetch ?? globalThis.fetch?.bind(globalThis);
+    if (typeof fetchImpl !== "function") {
+      throw new TypeError('Option "fetch" is required where no global fetch exists');
+    }
+    this.#transport = {
+      fetch: fetchImpl,
+      clock: resolved.clock ?? systemClock,
+      headers: { ...resolved.headers },
+      requestTimeoutMs: checkNumber(
+        "requestTimeoutMs",
+        resolved.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
+        { min: 1 },
+      ),
+      maxResponseBytes: checkNumber(
+        "maxResponseBytes",
+        resolved.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
+        { min: 1, integer: true },
+      ),
+    };
+    this.#random = resolved.random ?? Math.random;
+    this.#logger = resolved.logger;
+  }
+
+  /**
+   * Fetches a job's status once: `GET {baseUrl}/jobs/{jobId}`, or the `statusUrl` without an id.
+   * Fails with a typed error and is not retried; `waitForCompletion` is the retrying call.
+   */
+  async getStatus(jobId?: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
+    return this.#fetchSnapshot({
+      method: "GET",
+      url: this.#statusUrlOf(jobId),
+      signal: options.signal,
+      timeoutMs: options.requestTimeoutMs,
+      context: { jobId },
+    });
+  }
+
+  /** Creates a job with `POST {baseUrl}/jobs`. Not retried: a repeat could create a second job. */
+  async createJob(options: CreateJobOptions = {}): Promise<StatusSnapshot> {
+    const { signal, requestTimeoutMs, ...body } = options;
+    return this.#fetchSnapshot({
+      method: "POST",
+      url: `${this.baseUrl}/jobs`,
+      body,
+      signal,
+      timeoutMs: requestTimeoutMs,
+    });
+  }
+
+  /** Cancels a pending job with `DELETE {baseUrl}/jobs/{jobId}`; resolves with its new status. */
+  async cancelJob(jobId: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
+    return this.#fetchSnapshot({
+      method: "DELETE",
+      url: this.#statusUrlOf(checkJobId(jobId)),
+      signal: options.signal,
+      timeoutMs: options.requestTimeoutMs,
+      context: { jobId },
+    });
+  }
+
+  /**
+   * Polls until the job is `completed`, `error` or `cancelled`, with adaptive backoff: a poll
+   * at once, then `initialIntervalMs` growing by `backoffFactor` up to `maxIntervalMs`, with
+   * jitter, honouring `Retry-After`, and a last poll at the deadline. Network errors, timeouts,
+   * 408, 429 and 5xx are retried; other failures reject at once with a typed error.
+   *
+   * @returns the terminal status, the number of requests made and the time waited.
+   * @throws WaitTimeoutError when `maxWaitMs` passes first (the job may still be running).
+   * @throws the signal's reason when `signal` aborts.
+   */
+  async waitForCompletion(options: WaitOptions = {}): Promise<WaitResult> {
+    resolveWaitOptions(options);
+    const { jobId } = options;
+    const url = this.#statusUrlOf(jobId);
+    const timeoutMs =
+      options.requestTimeoutMs === undefined
+        ? undefined
+        : checkNumber("requestTimeoutMs", options.requestTimeoutMs, { min: 1 });
+    return waitLoop(
+      {
+        poll: (attempt, pollSignal) =>
+          this.#fetchSnapshot({
+            method: "GET",
+            url,
+            signal: pollSignal,
+            timeoutMs,
+            context: { jobId, attempts: attempt },
+          }),
+        clock: this.#transport.clock,
+        random: this.#random,
+        logger: this.#logger,
+      },
+      options,
+    );
+  }
+
+  #statusUrlOf(jobId: string | undefined): string {
+    if (jobId === undefined) return this.statusUrl;
+    return `${this.baseUrl}/jobs/${encodeURIComponent(checkJobId(jobId))}`;
+  }
+
+  async #fetchSnapshot(request: JsonRequest & { context?: ErrorContext }): Promise<StatusSnapshot> {
+    const response = await requestJson(this.#transport, request);
+    try {
+      return parseSnapshot(response.body);
+    } catch (cause) {
+      if (!(cause instanceof ShapeError)) throw cause;
+      throw new UnexpectedResponseError(cause.message, response.details, {
+        ...request.context,
+        cause,
+      });
+    }
+  }
+}
+
+function checkJobId(jobId: string): string {
+  if (typeof jobId !== "string" || jobId.length === 0) {
+    throw new TypeError(`Option "jobId" must be a non-empty string, got ${JSON.stringify(jobId)}`);
+  }
+  return jobId;
+}
+
+/** The original usage: a URL pointing at a status resource, with jobs beside it. */
+function fromStatusUrl(statusUrl: string): ClientOptions {
+  const url = checkUrl("statusUrl", statusUrl);
+  return { statusUrl: url, baseUrl: url.replace(/\/status$/, "") };
+}

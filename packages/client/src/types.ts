@@ -1,0 +1,74 @@
+/** Every status a job can be in. `pending` covers queued and running. */
+export type JobStatus = "pending" | "completed" | "error" | "cancelled";
+
+/** The statuses that end a wait. A job in one of them never changes again. */
+export type TerminalStatus = Exclude<JobStatus, "pending">;
+
+/** Why a job failed, as the server reports it. */
+export interface JobFailure {
+  code: string;
+  message: string;
+}
+
+/** One observation of a job, normalized from whichever response shape the server used. */
+export interface StatusSnapshot {
+  status: JobStatus;
+  /** The job's id; undefined for the single-job `/status` resource. */
+  jobId: string | undefined;
+  /** Completion between 0 and 1, when the server reports it. */
+  progress: number | undefined;
+  createdAt: string | undefined;
+  /** When the status last changed; for a finished job, the moment it finished. */
+  updatedAt: string | undefined;
+  /** Present when `status` is `error` and the server said why. */
+  error: JobFailure | undefined;
+  /** The parsed response body, untouched, for fields this client does not model. */
+  raw: unknown;
+}
+
+/** The outcome of {@link TranslationStatusClient.waitForCompletion}. */
+export interface WaitResult {
+  /** `completed`, `error` or `cancelled`: outcomes, not exceptions. */
+  status: TerminalStatus;
+  /** The terminal snapshot, with the job's error and the raw body. */
+  snapshot: StatusSnapshot;
+  /** HTTP requests the wait made, failed ones included. */
+  requests: number;
+  /** Time from the call to the moment the terminal status was known, in ms. */
+  elapsedMs: number;
+}
+
+/** Reported to `onPoll` after every request of a wait. */
+export interface PollEvent {
+  /** 1 for the first request. */
+  attempt: number;
+  elapsedMs: number;
+  /** What the request saw; undefined when it failed. */
+  snapshot: StatusSnapshot | undefined;
+  /** Why the request failed; it will be retried if `nextPollInMs` is defined. */
+  error: unknown;
+  /** Delay before the next request; undefined when this was the last one. */
+  nextPollInMs: number | undefined;
+}
+
+/** A console-like sink. Any method may be missing; nothing is logged without a logger. */
+export interface Logger {
+  debug?(message: string, ...details: unknown[]): void;
+  info?(message: string, ...details: unknown[]): void;
+  warn?(message: string, ...details: unknown[]): void;
+  error?(message: string, ...details: unknown[]): void;
+}
+
+/**
+ * Where time comes from. Inject one to drive waits on a virtual clock in tests and simulations;
+ * the default uses `Date.now` and `setTimeout`.
+ */
+export interface Clock {
+  /** Milliseconds since an arbitrary origin; only differences are used. */
+  now(): number;
+  /** Resolves after `ms`, or rejects with `signal.reason` as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The `fetch` this client calls: the global one by default. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
