@@ -1,0 +1,74 @@
+import { ConfigError } from "./config-error.js";
+import type { StartServerOptions } from "./start.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The server's settings, read from the environment by `loadConfig`. */
+export interface ServerConfig extends Required<
+  Pick<StartServerOptions, "port" | "host" | "pendingDurationMs" | "errorProbability">
+> {
+  /** From SEED; decimal integers become numbers, anything else stays a string (hashed later). */
+  seed?: number | string;
+  logLevel: LogLevel;
+}
+
+type Env = Record<string, string | undefined>;
+
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/**
+ * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, SEED and LOG_LEVEL. Unset or
+ * empty variables take their defaults; a bad value throws a ConfigError naming the variable.
+ *
+ * @example
+ * loadConfig({ PORT: "0", PENDING_DURATION: "2.5" }); // { port: 0, pendingDurationMs: 2500, ... }
+ */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const seed = read(env, "SEED");
+  return {
+    port: parse(env, "PORT", 8000, "an integer from 0 to 65535", (raw) => {
+      const port = Number(raw);
+      return /^\d+$/.test(raw) && port <= 65_535 ? port : undefined;
+    }),
+    host: parse(env, "HOST", "127.0.0.1", "a host name or IP address", (raw) =>
+      /\s/.test(raw) ? undefined : raw,
+    ),
+    pendingDurationMs: parse(env, "PENDING_DURATION", 10_000, "a number of seconds >= 0", (raw) => {
+      const ms = Math.round(Number(raw) * 1000);
+      return DECIMAL.test(raw) && Number.isFinite(ms) ? ms : undefined;
+    }),
+    errorProbability: parse(env, "ERROR_PROBABILITY", 0.1, "a number from 0 to 1", (raw) => {
+      const probability = Number(raw);
+      return DECIMAL.test(raw) && probability <= 1 ? probability : undefined;
+    }),
+    ...(seed !== undefined && { seed: toSeedValue(seed) }),
+    logLevel: parse(env, "LOG_LEVEL", "info", `one of ${LOG_LEVELS.join(", ")}`, (raw) =>
+      LOG_LEVELS.find((level) => level === raw.toLowerCase()),
+    ),
+  };
+}
+
+function read(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === "" ? undefined : raw;
+}
+
+function parse<T>(
+  env: Env,
+  name: string,
+  fallback: T,
+  expected: string,
+  convert: (raw: string) => T | undefined,
+): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = convert(raw);
+  if (value === undefined) throw new ConfigError(name, raw, expected);
+  return value;
+}
+
+function toSeedValue(raw: string): number | string {
+  const number = Number(raw);
+  return /^-?\d+$/.test(raw) && Number.isSafeInteger(number) ? number : raw;
+}

@@ -1,0 +1,35 @@
+/** Every error code the API can answer with, and the HTTP status it travels with. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  job_not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  job_not_pending: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** An error that maps one-to-one onto an error response; thrown by the job service and routes. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.statusCode = ERROR_STATUS[code];
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}

@@ -1,0 +1,10 @@
+export { buildApp } from "./app.js";
+export type { AppOptions, LoggerOption } from "./app-options.js";
+export { startServer, type RunningServer, type StartServerOptions } from "./start.js";
+export { loadConfig, LOG_LEVELS, type LogLevel, type ServerConfig } from "./config.js";
+export { ConfigError } from "./config-error.js";
+export type { ErrorBody, ErrorCode } from "./errors.js";
+export type { JobStatus, JobView, LegacyStatusView } from "./jobs/view.js";
+export type { JobFailure, JobOutcome, JobRecord } from "./jobs/record.js";
+export type { JobStore, ListRecordsOptions } from "./store/job-store.js";
+export { MemoryJobStore } from "./store/memory-job-store.js";

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { ConfigError } from "./config-error.js";
+import { loadConfig, type ServerConfig } from "./config.js";
+import { startServer } from "./start.js";
+
+const NAME = "translation-status-server";
+
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${NAME}: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+
+  const { logLevel, ...options } = config;
+  const server = await startServer({ ...options, logger: { level: logLevel } });
+  const { url, app } = server;
+  app.log.info(
+    {
+      url,
+      pendingDurationMs: config.pendingDurationMs,
+      errorProbability: config.errorProbability,
+      seed: config.seed ?? null,
+    },
+    `${NAME} listening on ${url}`,
+  );
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A second signal means "now": skip waiting for in-flight requests.
+    if (closing) process.exit(1);
+    closing = true;
+    app.log.info(`${signal} received, closing`);
+    server.close().catch((error: unknown) => {
+      app.log.error({ err: error }, "close failed");
+      process.exitCode = 1;
+    });
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(`${NAME}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,137 @@
+import { ERROR_STATUS } from "../errors.js";
+import { MAX_METADATA_BYTES } from "../jobs/metadata.js";
+
+// JSON Schemas for the routes: they validate requests, drive response serialization (which
+// also fixes key order) and are the source for the OpenAPI document.
+
+const JOB_STATUSES = ["pending", "completed", "error", "cancelled"] as const;
+
+const timestamp = {
+  type: "string",
+  format: "date-time",
+  description: "ISO 8601 with milliseconds",
+} as const;
+
+export const jobStatusSchema = { type: "string", enum: JOB_STATUSES } as const;
+
+const jobErrorSchema = {
+  type: "object",
+  description: "Why the job failed; present only when status is error",
+  required: ["code", "message"],
+  properties: { code: { type: "string" }, message: { type: "string" } },
+} as const;
+
+export const jobViewSchema = {
+  type: "object",
+  required: ["id", "status", "result", "progress", "createdAt", "updatedAt", "metadata"],
+  properties: {
+    id: { type: "string" },
+    status: jobStatusSchema,
+    result: { ...jobStatusSchema, description: "Same value as status" },
+    progress: { type: "number", minimum: 0, maximum: 1 },
+    createdAt: timestamp,
+    updatedAt: { ...timestamp, description: "When the status last changed" },
+    metadata: { type: "object", additionalProperties: true },
+    error: jobErrorSchema,
+  },
+} as const;
+
+const legacyResult = { type: "string", enum: ["pending", "completed", "error"] } as const;
+
+export const legacyStatusSchema = {
+  type: "object",
+  description: "`result` comes first and is all the original clients read; the rest is additive",
+  required: ["result", "status", "progress", "createdAt", "updatedAt"],
+  properties: {
+    result: legacyResult,
+    status: legacyResult,
+    progress: { type: "number", minimum: 0, maximum: 1 },
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    error: jobErrorSchema,
+  },
+} as const;
+
+export const errorBodySchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", enum: Object.keys(ERROR_STATUS) },
+        message: { type: "string" },
+      },
+    },
+  },
+} as const;
+
+/** Error responses for the given statuses, plus the 500 every route can answer. */
+export function errorResponses(...statuses: number[]): Record<number, typeof errorBodySchema> {
+  return Object.fromEntries([...statuses, 500].map((status) => [status, errorBodySchema]));
+}
+
+export const jobIdParamsSchema = {
+  type: "object",
+  required: ["id"],
+  properties: {
+    // No pattern on purpose: an id that cannot exist is simply a job that is not found (404).
+    id: { type: "string", description: "A job id such as job_4Xy0c7GQ2mVb8Lr1TzK9" },
+  },
+} as const;
+
+export const createJobBodySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    pendingDurationMs: {
+      type: "integer",
+      minimum: 0,
+      maximum: 86_400_000,
+      description: "How long this job stays pending; defaults to the server's setting",
+    },
+    errorProbability: {
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      description: "Chance this job ends in error; defaults to the server's setting",
+    },
+    metadata: {
+      type: "object",
+      maxProperties: 100,
+      description: `Any JSON object, echoed back; at most ${MAX_METADATA_BYTES} bytes serialized`,
+    },
+  },
+} as const;
+
+export function listJobsQuerySchema(maxListLimit: number) {
+  return {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      limit: {
+        type: "integer",
+        minimum: 1,
+        maximum: maxListLimit,
+        default: Math.min(20, maxListLimit),
+      },
+      cursor: {
+        type: "string",
+        minLength: 1,
+        maxLength: 256,
+        description: "nextCursor from the previous page",
+      },
+      status: { ...jobStatusSchema, description: "Only jobs in this status right now" },
+    },
+  } as const;
+}
+
+export const jobPageSchema = {
+  type: "object",
+  required: ["data", "nextCursor"],
+  properties: {
+    data: { type: "array", items: jobViewSchema },
+    nextCursor: { type: ["string", "null"], description: "null on the last page" },
+  },
+} as const;

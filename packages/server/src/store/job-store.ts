@@ -1,0 +1,20 @@
+import type { JobRecord } from "../jobs/record.js";
+
+export interface ListRecordsOptions {
+  /** Start after the job with this id; an id the store does not hold yields an empty page. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * Where job records live. Records only: the job service derives everything else, so a store
+ * never needs to know the clock. Implementations return copies, never live references.
+ */
+export interface JobStore {
+  insert(record: JobRecord): Promise<void>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Replaces the record with the same id; rejects when there is none. */
+  update(record: JobRecord): Promise<void>;
+  /** Records in creation order. */
+  list(options: ListRecordsOptions): Promise<JobRecord[]>;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { buildApp, type AppOptions } from "../src/index.js";
+import { createJob, expectError, setup } from "./helpers.js";
+
+describe("buildApp options", () => {
+  it.each<[string, AppOptions]>([
+    ["pendingDurationMs", { pendingDurationMs: -1 }],
+    ["pendingDurationMs", { pendingDurationMs: Number.NaN }],
+    ["pendingDurationMs", { pendingDurationMs: Number.POSITIVE_INFINITY }],
+    ["errorProbability", { errorProbability: 1.5 }],
+    ["seed", { seed: 1.5 }],
+    ["now", { now: 5 as unknown as () => number }],
+    ["random", { random: "x" as unknown as () => number }],
+    ["store", { store: {} as AppOptions["store"] & object }],
+    ["bodyLimit", { bodyLimit: 0 }],
+    ["maxListLimit", { maxListLimit: 2.5 }],
+  ])("throws a TypeError naming %s", (name, options) => {
+    expect(() => buildApp(options)).toThrow(TypeError);
+    expect(() => buildApp(options)).toThrow(`\`${name}\``);
+  });
+
+  it("caps list pages at maxListLimit and defaults to the smaller of 20 and it", async () => {
+    const { app } = setup({ maxListLimit: 5 });
+    for (let i = 0; i < 7; i++) await createJob(app);
+    expect((await app.inject({ url: "/jobs" })).json().data).toHaveLength(5);
+    expectError(await app.inject({ url: "/jobs?limit=6" }), 400, "invalid_request");
+  });
+
+  it("applies bodyLimit", async () => {
+    const { app } = setup({ bodyLimit: 100 });
+    const payload = JSON.stringify({ metadata: { note: "x".repeat(100) } });
+    const response = await app.inject({
+      method: "POST",
+      url: "/jobs",
+      headers: { "content-type": "application/json" },
+      payload,
+    });
+    expect(expectError(response, 413, "payload_too_large")).toContain("100 bytes");
+  });
+});

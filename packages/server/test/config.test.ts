@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/index.js";
+
+describe("loadConfig", () => {
+  it("applies defaults to an empty environment", () => {
+    expect(loadConfig({})).toEqual({
+      port: 8000,
+      host: "127.0.0.1",
+      pendingDurationMs: 10_000,
+      errorProbability: 0.1,
+      logLevel: "info",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ PORT: "", SEED: " ", LOG_LEVEL: "" })).toEqual(loadConfig({}));
+  });
+
+  it("reads every variable", () => {
+    expect(
+      loadConfig({
+        PORT: "0",
+        HOST: "0.0.0.0",
+        PENDING_DURATION: "2.5",
+        ERROR_PROBABILITY: "0.25",
+        SEED: "42",
+        LOG_LEVEL: "DEBUG",
+      }),
+    ).toEqual({
+      port: 0,
+      host: "0.0.0.0",
+      pendingDurationMs: 2_500,
+      errorProbability: 0.25,
+      seed: 42,
+      logLevel: "debug",
+    });
+  });
+
+  it.each([
+    ["PENDING_DURATION", "0", 0],
+    ["PENDING_DURATION", ".25", 250],
+    ["PENDING_DURATION", "0.0015", 2],
+    ["PENDING_DURATION", "3600", 3_600_000],
+    ["PORT", "65535", 65_535],
+    ["ERROR_PROBABILITY", "1", 1],
+    ["ERROR_PROBABILITY", "0", 0],
+  ])("parses %s=%s", (name, value, expected) => {
+    const key = { PENDING_DURATION: "pendingDurationMs", PORT: "port" }[name] ?? "errorProbability";
+    expect(loadConfig({ [name]: value })).toMatchObject({ [key]: expected });
+  });
+
+  it("keeps a non-integer SEED as a string", () => {
+    expect(loadConfig({ SEED: "demo run" }).seed).toBe("demo run");
+    expect(loadConfig({ SEED: "99999999999999999999" }).seed).toBe("99999999999999999999");
+    expect(loadConfig({ SEED: "-7" }).seed).toBe(-7);
+  });
+
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "-1"],
+    ["PORT", "65536"],
+    ["PORT", "80.5"],
+    ["HOST", "local host"],
+    ["PENDING_DURATION", "-1"],
+    ["PENDING_DURATION", "ten"],
+    ["PENDING_DURATION", "Infinity"],
+    ["PENDING_DURATION", `1${"0".repeat(400)}`],
+    ["PENDING_DURATION", "1e3"],
+    ["ERROR_PROBABILITY", "1.5"],
+    ["ERROR_PROBABILITY", "-0.1"],
+    ["ERROR_PROBABILITY", "NaN"],
+    ["LOG_LEVEL", "loud"],
+  ])("rejects %s=%s with a ConfigError naming the variable", (name, value) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.name).toBe("ConfigError");
+    expect(error.variable).toBe(name);
+    expect(error.value).toBe(value);
+    expect(error.message).toContain(`${name}=`);
+    expect(error.message).toContain("expected");
+  });
+});
