@@ -1,0 +1,214 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { TranslationStatusClient, type WaitOptions } from "@translation-status/client";
+import { createCommand } from "./commands/create.js";
+import { demoCommand } from "./commands/demo.js";
+import { statusCommand } from "./commands/status.js";
+import { waitAndReport } from "./commands/wait-and-report.js";
+import { parseDuration } from "./duration.js";
+import { ExitCode } from "./exit-codes.js";
+import type { Io } from "./io.js";
+
+const VERSION = "0.1.0";
+
+interface GlobalOptions {
+  baseUrl: string;
+  requestTimeout?: number;
+}
+
+/**
+ * Runs the command line on `argv` (without `node` and the script) and resolves with the exit
+ * code; it never calls `process.exit`, so tests and embedders can run it in-process.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.Completed;
+  const program = new Command("translation-status")
+    .description("Check, create and wait on video-translation jobs.")
+    .version(VERSION)
+    .addOption(
+      new Option("--base-url <url>", "API root of the server")
+        .env("TRANSLATION_STATUS_BASE_URL")
+        .default("http://localhost:8000"),
+    )
+    .option("--request-timeout <duration>", "time allowed for one request", duration)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  const clientFor = (url?: string) => {
+    const globals = program.opts<GlobalOptions>();
+    return new TranslationStatusClient({
+      ...(url
+        ? { statusUrl: url, baseUrl: url.replace(/\/status$/, "") }
+        : { baseUrl: globals.baseUrl }),
+      ...(globals.requestTimeout !== undefined && { requestTimeoutMs: globals.requestTimeout }),
+    });
+  };
+
+  program
+    .command("status")
+    .description("print a job's status once (without a job id: the server's /status)")
+    .argument("[jobId]", "the job to read")
+    .option("--url <url>", "read this status URL instead, e.g. http://localhost:8000/status")
+    .option("--json", "print the server's JSON")
+    .action(async (jobId: string | undefined, options: { url?: string; json?: boolean }) => {
+      exitCode = await statusCommand(clientFor(options.url), io, jobId, options.json ?? false);
+    });
+
+  program
+    .command("create")
+    .description("create a job and print its id")
+    .option("--duration <duration>", "how long the job stays pending (simulator)", duration)
+    .option("--error-probability <p>", "chance the job ends in error (simulator)", probability)
+    .option("--metadata <json>", "JSON object stored with the job", jsonObject)
+    .option("--json", "print the created job as JSON")
+    .action(
+      async (options: {
+        duration?: number;
+        errorProbability?: number;
+        metadata?: Record<string, unknown>;
+        json?: boolean;
+      }) => {
+        exitCode = await createCommand(
+          clientFor(),
+          io,
+          {
+            ...(options.duration !== undefined && { pendingDurationMs: options.duration }),
+            ...(options.errorProbability !== undefined && {
+              errorProbability: options.errorProbability,
+            }),
+            ...(options.metadata && { metadata: options.metadata }),
+          },
+          options.json ?? false,
+        );
+      },
+    );
+
+  program
+    .command("wait")
+    .description("wait until a job completes, fails or is cancelled (exit 0, 1; 2 on timeout)")
+    .argument("[jobId]", "the job to wait on (without it: the server's /status)")
+    .option("--url <url>", "wait on this status URL instead")
+    .option("--max-wait <duration>", "give up after this long", duration, 3_600_000)
+    .option("--initial-interval <duration>", "first interval between polls", duration)
+    .option("--backoff-factor <n>", "growth of the interval", positiveNumber)
+    .option("--max-interval <duration>", "longest interval between polls", duration)
+    .option("--json", "print one JSON object with the outcome")
+    .action(
+      async (
+        jobId: string | undefined,
+        options: {
+          url?: string;
+          maxWait: number;
+          initialInterval?: number;
+          backoffFactor?: number;
+          maxInterval?: number;
+          json?: boolean;
+        },
+      ) => {
+        const waitOptions: WaitOptions = { maxWaitMs: options.maxWait };
+        if (jobId !== undefined) waitOptions.jobId = jobId;
+        if (options.initialInterval !== undefined)
+          waitOptions.initialIntervalMs = options.initialInterval;
+        if (options.backoffFactor !== undefined) waitOptions.backoffFactor = options.backoffFactor;
+        if (options.maxInterval !== undefined) waitOptions.maxIntervalMs = options.maxInterval;
+        exitCode = await waitAndReport(clientFor(options.url), io, {
+          ...waitOptions,
+          json: options.json ?? false,
+        });
+      },
+    );
+
+  program
+    .command("demo")
+    .description("start the simulator in this process, create a job and wait for it live")
+    .option(
+      "--duration <duration>",
+      "how long the job takes (default: PENDING_DURATION or 10s)",
+      duration,
+    )
+    .option(
+      "--error-probability <p>",
+      "chance the job fails (default: ERROR_PROBABILITY or 0.1)",
+      probability,
+    )
+    .option("--port <port>", "port for the simulator", port, 0)
+    .option("--max-wait <duration>", "give up after this long", duration)
+    .option("--json", "print one JSON object with the outcome")
+    .action(
+      async (options: {
+        duration?: number;
+        errorProbability?: number;
+        port: number;
+        maxWait?: number;
+        json?: boolean;
+      }) => {
+        exitCode = await demoCommand(io, {
+          port: options.port,
+          json: options.json ?? false,
+          ...(options.duration !== undefined && { pendingDurationMs: options.duration }),
+          ...(options.errorProbability !== undefined && {
+            errorProbability: options.errorProbability,
+          }),
+          ...(options.maxWait !== undefined && { maxWaitMs: options.maxWait }),
+        });
+      },
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here too, with exit code 0.
+      return error.exitCode === 0 ? ExitCode.Completed : ExitCode.Failure;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function probability(value: string): number {
+  const p = Number(value);
+  if (value.trim() === "" || !(p >= 0 && p <= 1)) {
+    throw new InvalidArgumentError(`"${value}" is not a probability between 0 and 1`);
+  }
+  return p;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n >= 1) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError(`"${value}" must be a number >= 1`);
+  }
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port number`);
+  }
+  return n;
+}
+
+function jsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError("must be valid JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError("must be a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}
