@@ -1,0 +1,60 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+// These run plain Node on the built packages, as an installed user would: no aliases, no
+// TypeScript. `npm test` builds first, so they never see a stale dist.
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const exec = promisify(execFile);
+const node = (...args: string[]) => exec(process.execPath, args, { cwd: root });
+
+const packages = {
+  "@translation-status/client": ["TranslationStatusClient", "WaitTimeoutError", "HttpError"],
+  "@translation-status/server": ["startServer", "buildApp", "loadConfig"],
+  "@translation-status/cli": ["run", "ExitCode"],
+};
+
+describe("built packages", () => {
+  it.each(Object.entries(packages))("%s loads with import and require", async (name, names) => {
+    const check = `for (const n of ${JSON.stringify(names)}) if (!m[n]) throw new Error("missing " + n);`;
+    await node(
+      "--input-type=module",
+      "-e",
+      `const m = await import(${JSON.stringify(name)}); ${check}`,
+    );
+    await node("-e", `const m = require(${JSON.stringify(name)}); ${check}`);
+  });
+
+  it("the client's CommonJS and ESM builds share one error hierarchy each", async () => {
+    const { stdout } = await node(
+      "-e",
+      `const { WaitTimeoutError, TranslationStatusError } = require("@translation-status/client");
+       const e = new WaitTimeoutError(1, 1, undefined);
+       console.log(e instanceof TranslationStatusError, e.name);`,
+    );
+    expect(stdout.trim()).toBe("true WaitTimeoutError");
+  });
+
+  it("the CLI's bin runs the demo end to end", async () => {
+    const { stdout } = await node(
+      "packages/cli/dist/bin.js",
+      "demo",
+      "--duration",
+      "200ms",
+      "--error-probability",
+      "0",
+      "--json",
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ status: "completed" });
+  });
+
+  it("the server's bin refuses a bad environment variable by name", async () => {
+    const error = await exec(process.execPath, ["packages/server/dist/main.js"], {
+      cwd: root,
+      env: { ...process.env, ERROR_PROBABILITY: "lots" },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(error).toMatchObject({ code: 1 });
+    expect((error as { stderr: string }).stderr).toContain("ERROR_PROBABILITY");
+  });
+});

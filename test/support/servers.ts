@@ -1,0 +1,47 @@
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  startServer,
+  type RunningServer,
+  type StartServerOptions,
+} from "@translation-status/server";
+import { afterEach } from "vitest";
+
+const running: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((close) => close()));
+});
+
+/** The real simulator on an ephemeral port, closed after the test. */
+export async function simulator(options: StartServerOptions = {}): Promise<RunningServer> {
+  const server = await startServer({ port: 0, host: "127.0.0.1", ...options });
+  running.push(() => server.close());
+  return server;
+}
+
+/** A bare node:http server with a hand-written handler, to play a broken backend. */
+export async function rawServer(
+  handler: RequestListener,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  running.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** A URL on which nothing listens: a port that was free a moment ago. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
