@@ -1,4 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -26,7 +28,7 @@ describe("built packages", () => {
     await node("-e", `const m = require(${JSON.stringify(name)}); ${check}`);
   });
 
-  it("the client's CommonJS and ESM builds share one error hierarchy each", async () => {
+  it("the client's CommonJS build keeps its error hierarchy", async () => {
     const { stdout } = await node(
       "-e",
       `const { WaitTimeoutError, TranslationStatusError } = require("@translation-status/client");
@@ -56,5 +58,30 @@ describe("built packages", () => {
     }).catch((e: { code: number; stderr: string }) => e);
     expect(error).toMatchObject({ code: 1 });
     expect((error as { stderr: string }).stderr).toContain("ERROR_PROBABILITY");
+  });
+
+  it("the server's bin reads the original environment variables and serves /status", async () => {
+    const child = spawn(process.execPath, ["packages/server/dist/main.js"], {
+      cwd: root,
+      env: { ...process.env, PORT: "0", PENDING_DURATION: "0.4", ERROR_PROBABILITY: "0" },
+    });
+    try {
+      // pino writes one JSON object a line; the first "listening" line names the URL.
+      let url: string | undefined;
+      for await (const line of createInterface({ input: child.stdout })) {
+        url = (JSON.parse(line) as { url?: string }).url;
+        if (url) break;
+      }
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const first = await fetch(`${url}/status`).then((r) => r.json());
+      expect(first).toMatchObject({ result: "pending" });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const later = await fetch(`${url}/status`).then((r) => r.json());
+      expect(later).toMatchObject({ result: "completed" });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
   });
 });
