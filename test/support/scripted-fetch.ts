@@ -5,7 +5,7 @@ export type Step =
   | Response
   | Error
   | { json: unknown; status?: number; headers?: Record<string, string> }
-  | ((init: RequestInit) => Promise<Response> | Response);
+  | ((init: RequestInit, url: string) => Promise<Response> | Response);
 
 export interface RecordedCall {
   url: string;
@@ -33,7 +33,7 @@ export function scriptedFetch(steps: Step[], now: () => number = () => 0) {
     if (step === undefined) throw new Error("scriptedFetch: empty script");
     if (step instanceof Error) throw step;
     if (step instanceof Response) return step.clone();
-    if (typeof step === "function") return step(init);
+    if (typeof step === "function") return step(init, url);
     return jsonResponse(step.json, step.status ?? 200, step.headers);
   };
   return { fetch, calls };
@@ -57,3 +57,48 @@ export function hang(init: RequestInit): Promise<Response> {
 
 export const pending = { json: { result: "pending" } };
 export const completed = { json: { result: "completed" } };
+
+/**
+ * A `text/event-stream` response whose chunks arrive at the given delays on `clock` (each
+ * delay counted from the previous chunk). It ends after the last chunk unless `hold` is set,
+ * in which case it stays open, silent, until the request is aborted.
+ */
+export function sseResponse(
+  clock: { sleep(ms: number, signal?: AbortSignal): Promise<void> },
+  chunks: Array<{ afterMs?: number; text: string }>,
+  init: {
+    signal?: AbortSignal | null | undefined;
+    hold?: boolean;
+    headers?: Record<string, string>;
+  } = {},
+): Response {
+  const encoder = new TextEncoder();
+  let index = 0;
+  const signal = init.signal ?? undefined;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = chunks[index++];
+      if (!chunk) {
+        if (!init.hold) return controller.close();
+        await new Promise<void>((_, reject) => {
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        }).catch((reason: unknown) => controller.error(reason));
+        return;
+      }
+      try {
+        await clock.sleep(chunk.afterMs ?? 0, signal);
+        controller.enqueue(encoder.encode(chunk.text));
+      } catch (reason) {
+        controller.error(reason);
+      }
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream", ...init.headers },
+  });
+}
+
+/** One SSE event block carrying a job as JSON. */
+export function sseEvent(event: string, job: unknown, id?: string): string {
+  return `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(job)}\n\n`;
+}

@@ -1,5 +1,8 @@
+import type { ErrorContext } from "./errors/TranslationStatusError.js";
 import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
+import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
+import { DurationModel, type DurationModelSnapshot } from "./learned.js";
 import {
   CLIENT_DEFAULTS,
   checkNumber,
@@ -8,10 +11,16 @@ import {
   type WaitOptions,
 } from "./options.js";
 import { ShapeError, parseSnapshot } from "./parse.js";
-import { requestJson, type JsonRequest, type TransportSettings } from "./transport/http.js";
-import type { ErrorContext } from "./errors/TranslationStatusError.js";
+import {
+  parseJson,
+  requestJson,
+  type JsonRequest,
+  type JsonResponse,
+  type TransportSettings,
+} from "./transport/http.js";
+import { readEventStream } from "./transport/stream.js";
 import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
-import { resolveWaitOptions, waitLoop } from "./wait.js";
+import { resolveWaitOptions, waitLoop, type Observation } from "./wait.js";
 
 /** Per-call options of the single-request methods. */
 export interface RequestOptions {
@@ -47,6 +56,7 @@ export class TranslationStatusClient {
   readonly #transport: TransportSettings;
   readonly #random: () => number;
   readonly #logger: Logger | undefined;
+  readonly #model = new DurationModel();
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
@@ -79,6 +89,20 @@ export class TranslationStatusClient {
     };
     this.#random = resolved.random ?? Math.random;
     this.#logger = resolved.logger;
+    if (resolved.model !== undefined) this.#model.import(resolved.model);
+  }
+
+  /**
+   * What this client has learned of how long jobs take, per `kind`: plain JSON to store and
+   * hand back to `importModel()` (or the `model` option) after a restart.
+   */
+  exportModel(): DurationModelSnapshot {
+    return this.#model.export();
+  }
+
+  /** Adds durations learned earlier, for instance by another process, to this client's. */
+  importModel(snapshot: DurationModelSnapshot): void {
+    this.#model.import(snapshot);
   }
 
   /**
@@ -119,10 +143,12 @@ export class TranslationStatusClient {
   }
 
   /**
-   * Polls until the job is `completed`, `error` or `cancelled`, with adaptive backoff: a poll
-   * at once, then `initialIntervalMs` growing by `backoffFactor` up to `maxIntervalMs`, with
-   * jitter, honouring `Retry-After`, and a last poll at the deadline. Network errors, timeouts,
-   * 408, 429 and 5xx are retried; other failures reject at once with a typed error.
+   * Waits until the job is `completed`, `error` or `cancelled`, with the fewest requests and
+   * the least delay it can: it uses the server's push stream or long-polling when advertised,
+   * its poll hints (`Poll-After-Ms`, `Retry-After`, estimated completion) when given, what it
+   * learned of jobs of the same `kind`, and otherwise capped backoff with jitter; the last
+   * poll happens at the deadline. Network errors, timeouts, 408, 429 and 5xx are retried;
+   * other failures reject at once with a typed error.
    *
    * @returns the terminal status, the number of requests made and the time waited.
    * @throws WaitTimeoutError when `maxWaitMs` passes first (the job may still be running).
@@ -134,21 +160,39 @@ export class TranslationStatusClient {
     const url = this.#statusUrlOf(jobId);
     const timeoutMs =
       options.requestTimeoutMs === undefined
-        ? undefined
+        ? this.#transport.requestTimeoutMs
         : checkNumber("requestTimeoutMs", options.requestTimeoutMs, { min: 1 });
     return waitLoop(
       {
-        poll: (attempt, pollSignal) =>
-          this.#fetchSnapshot({
+        statusUrl: url,
+        poll: async ({ attempt, signal, preferWaitMs }) => {
+          const waitSeconds = Math.floor((preferWaitMs ?? 0) / 1_000);
+          const request: JsonRequest = {
             method: "GET",
             url,
-            signal: pollSignal,
-            timeoutMs,
+            signal,
+            timeoutMs: timeoutMs + waitSeconds * 1_000,
             context: { jobId, attempts: attempt },
-          }),
+          };
+          if (waitSeconds > 0) request.headers = { prefer: `wait=${waitSeconds}` };
+          const response = await requestJson(this.#transport, request);
+          return {
+            snapshot: this.#snapshotOf(response, request.context),
+            hints: readHints(response.headers, response.body, url, Date.now()),
+          };
+        },
+        stream: ({ attempt, url: eventsUrl, signal, state, idleTimeoutMs, onObservation }) => {
+          const context = { jobId, attempts: attempt };
+          return readEventStream(
+            this.#transport,
+            { url: eventsUrl, signal, timeoutMs, idleTimeoutMs, state, context },
+            (event) => onObservation(this.#observationOfEvent(eventsUrl, event.data, context)),
+          );
+        },
         clock: this.#transport.clock,
         random: this.#random,
         logger: this.#logger,
+        model: this.#model,
       },
       options,
     );
@@ -159,16 +203,36 @@ export class TranslationStatusClient {
     return `${this.baseUrl}/jobs/${encodeURIComponent(checkJobId(jobId))}`;
   }
 
-  async #fetchSnapshot(request: JsonRequest & { context?: ErrorContext }): Promise<StatusSnapshot> {
+  async #fetchSnapshot(request: JsonRequest): Promise<StatusSnapshot> {
     const response = await requestJson(this.#transport, request);
+    return this.#snapshotOf(response, request.context);
+  }
+
+  #snapshotOf(response: JsonResponse, context: ErrorContext | undefined): StatusSnapshot {
     try {
       return parseSnapshot(response.body);
     } catch (cause) {
       if (!(cause instanceof ShapeError)) throw cause;
-      throw new UnexpectedResponseError(cause.message, response.details, {
-        ...request.context,
-        cause,
-      });
+      throw new UnexpectedResponseError(cause.message, response.details, { ...context, cause });
+    }
+  }
+
+  /** A stream event's data is a job, as a poll would have returned it. */
+  #observationOfEvent(url: string, data: string, context: ErrorContext): Observation {
+    const body = parseJson(data);
+    try {
+      return {
+        snapshot: parseSnapshot(body),
+        hints: { ...NO_HINTS, estimatedCompletionAt: dateField(body, "estimatedCompletionAt") },
+      };
+    } catch (cause) {
+      const reason =
+        cause instanceof ShapeError ? `stream event: ${cause.message}` : "stream event";
+      throw new UnexpectedResponseError(
+        reason,
+        { method: "GET", url, status: 200, bodyExcerpt: data.slice(0, 500) },
+        { ...context, cause },
+      );
     }
   }
 }

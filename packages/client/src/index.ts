@@ -1,15 +1,34 @@
 export { TranslationStatusClient, type CreateJobOptions, type RequestOptions } from "./client.js";
 export { WAIT_DEFAULTS, CLIENT_DEFAULTS, type ClientOptions, type WaitOptions } from "./options.js";
-export { backoffDelay, nextDelay, nominalInterval, type BackoffOptions } from "./schedule.js";
+export {
+  backoffDelay,
+  nextDelay,
+  nominalInterval,
+  type BackoffOptions,
+  type ScheduleInput,
+  type ScheduleOptions,
+  type ScheduledDelay,
+} from "./schedule.js";
+export {
+  DurationModel,
+  durationWindow,
+  learnedDelay,
+  type DurationModelOptions,
+  type DurationModelSnapshot,
+  type DurationWindow,
+} from "./learned.js";
 export * from "./errors/index.js";
 export type {
   Clock,
+  DelaySource,
   FetchLike,
   JobFailure,
   JobStatus,
   Logger,
   PollEvent,
+  ProgressEvent,
   StatusSnapshot,
   TerminalStatus,
+  WaitMode,
   WaitResult,
 } from "./types.js";

@@ -1,4 +1,13 @@
-import type { Clock, FetchLike, Logger, PollEvent, StatusSnapshot } from "./types.js";
+import type { DurationModelSnapshot } from "./learned.js";
+import type {
+  Clock,
+  FetchLike,
+  Logger,
+  PollEvent,
+  ProgressEvent,
+  StatusSnapshot,
+  WaitMode,
+} from "./types.js";
 
 /** Options of {@link TranslationStatusClient}. */
 export interface ClientOptions {
@@ -21,6 +30,7 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /**
    * Time allowed for one request, headers and body, before it fails with RequestTimeoutError.
+   * A long-poll gets its hold time on top; a stream gets it for its first bytes.
    * @default 30_000
    */
   requestTimeoutMs?: number;
@@ -41,6 +51,10 @@ export interface ClientOptions {
    * @default Math.random
    */
   random?: () => number;
+  /**
+   * Job durations learned earlier (from `exportModel()`), so a restarted service keeps them.
+   */
+  model?: DurationModelSnapshot;
 }
 
 /** Options of {@link TranslationStatusClient.waitForCompletion}. */
@@ -48,31 +62,75 @@ export interface WaitOptions {
   /** The job to wait on. Without it, the wait polls the single-job `statusUrl`. */
   jobId?: string;
   /**
+   * How to observe the job. `auto` polls once, then uses the best the server advertises in
+   * that answer (a push stream, else long-polling, else polling), and falls back a step
+   * whenever one does not work out.
+   * @default "auto"
+   */
+  mode?: WaitMode;
+  /**
    * Overall deadline. The last poll happens at the deadline; if the job is still pending then,
    * the wait rejects with WaitTimeoutError. `Infinity` waits as long as it takes.
    * @default 3_600_000 (1 hour: video translations take 5 to 30 minutes, sometimes more)
    */
   maxWaitMs?: number;
   /**
-   * Interval after the first poll; the first poll itself happens at once.
+   * A fixed interval between polls. Beats every server hint (but not a `Retry-After` on a
+   * failed request, nor the deadline). Leave unset to let the server and the schedule decide.
+   */
+  pollIntervalMs?: number;
+  /**
+   * Interval after the first poll when the server gives no hint; the first poll is immediate.
    * @default 1_000
    */
   initialIntervalMs?: number;
   /**
-   * Growth of the interval after each poll.
+   * Growth of the interval after each poll without a hint.
    * @default 1.5
    */
   backoffFactor?: number;
   /**
-   * Longest interval between two polls, whatever the backoff or a server hint says.
-   * @default 30_000
+   * Ceiling of the computed backoff, used when the server gives no hint.
+   * @default 30_000, or `maxIntervalMs` when you set that
+   */
+  maxBackoffMs?: number;
+  /**
+   * The longest gap between two requests, whatever the backoff or a server hint says, so a
+   * huge `Retry-After` cannot stall the wait.
+   * @default 600_000 (10 minutes)
    */
   maxIntervalMs?: number;
+  /**
+   * The shortest gap between two requests, whatever a server hint says.
+   * @default 100
+   */
+  minIntervalMs?: number;
   /**
    * Share of each computed interval that may be randomly taken off (0 disables jitter).
    * @default 0.2
    */
   jitter?: number;
+  /**
+   * What kind of job this is (say, "dub-720p"), so the client learns how long such jobs take
+   * and, when the server gives no hint, polls around that instead of backing off blindly.
+   * @default "default"
+   */
+  kind?: string;
+  /**
+   * How long you expect the job to take (for instance from the video's length). Used like a
+   * learned duration (± 15%) until the client has learned enough of this kind.
+   */
+  expectedDurationMs?: number;
+  /**
+   * How long to ask the server to hold each long-poll (`Prefer: wait`); the server may cap it.
+   * @default 60_000
+   */
+  longPollWaitMs?: number;
+  /**
+   * Longest silence on a push stream (no event, no heartbeat) before it counts as dropped.
+   * @default 45_000 (three times a 15-second heartbeat)
+   */
+  streamIdleTimeoutMs?: number;
   /**
    * Failed requests in a row (network errors, timeouts, 408, 429, 5xx) after which the wait
    * gives up with the last failure instead of hiding it behind a timeout. `Infinity` allowed.
@@ -88,6 +146,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Called after every request, with what it saw and when the next one will be. */
   onPoll?: (event: PollEvent) => void;
+  /** Called for every status seen, with the progress and the server's estimate. */
+  onProgress?: (event: ProgressEvent) => void;
   /** Called when the status differs from the previous one seen (the first status included). */
   onStatusChange?: (snapshot: StatusSnapshot, previous: StatusSnapshot | undefined) => void;
 }
@@ -99,11 +159,17 @@ export const CLIENT_DEFAULTS = {
 } as const;
 
 export const WAIT_DEFAULTS = {
+  mode: "auto",
   maxWaitMs: 3_600_000,
   initialIntervalMs: 1_000,
   backoffFactor: 1.5,
-  maxIntervalMs: 30_000,
+  maxBackoffMs: 30_000,
+  maxIntervalMs: 600_000,
+  minIntervalMs: 100,
   jitter: 0.2,
+  kind: "default",
+  longPollWaitMs: 60_000,
+  streamIdleTimeoutMs: 45_000,
   maxConsecutiveFailures: 5,
 } as const;
 

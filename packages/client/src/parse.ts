@@ -33,6 +33,8 @@ export function parseSnapshot(body: unknown): StatusSnapshot {
     progress: progressOf(record.progress),
     createdAt: stringOf(record.createdAt),
     updatedAt: stringOf(record.updatedAt),
+    estimatedCompletionAt: stringOf(record.estimatedCompletionAt),
+    completedAt: stringOf(record.completedAt),
     error: failureOf(record.error),
     raw: body,
   };

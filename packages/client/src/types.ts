@@ -20,6 +20,10 @@ export interface StatusSnapshot {
   createdAt: string | undefined;
   /** When the status last changed; for a finished job, the moment it finished. */
   updatedAt: string | undefined;
+  /** The server's estimate of when the job will finish (ISO 8601), if it gives one. */
+  estimatedCompletionAt: string | undefined;
+  /** The moment the job really finished (ISO 8601), once terminal, if the server says. */
+  completedAt: string | undefined;
   /** Present when `status` is `error` and the server said why. */
   error: JobFailure | undefined;
   /** The parsed response body, untouched, for fields this client does not model. */
@@ -38,10 +42,19 @@ export interface WaitResult {
   elapsedMs: number;
 }
 
-/** Reported to `onPoll` after every request of a wait. */
+/** How a wait gets its observations. `auto` picks the best the server advertises. */
+export type WaitMode = "auto" | "poll" | "long-poll" | "stream";
+
+/** Where the delay before the next request came from, in order of authority. */
+export type DelaySource =
+  "explicit" | "poll-after" | "retry-after" | "estimate" | "learned" | "backoff" | "deadline";
+
+/** Reported to `onPoll` after every request of a wait (a stream counts when it ends). */
 export interface PollEvent {
   /** 1 for the first request. */
   attempt: number;
+  /** How this request was made. */
+  mode: Exclude<WaitMode, "auto">;
   elapsedMs: number;
   /** What the request saw; undefined when it failed. */
   snapshot: StatusSnapshot | undefined;
@@ -49,6 +62,19 @@ export interface PollEvent {
   error: unknown;
   /** Delay before the next request; undefined when this was the last one. */
   nextPollInMs: number | undefined;
+  /** Why that delay; undefined when this was the last request. */
+  delaySource: DelaySource | undefined;
+}
+
+/** Reported to `onProgress` for every status the wait sees, from a poll or a stream. */
+export interface ProgressEvent {
+  snapshot: StatusSnapshot;
+  /** 0..1 when the server reports it. */
+  progress: number | undefined;
+  /** The server's estimated completion, in epoch ms, when it gives one. */
+  estimatedCompletionAt: number | undefined;
+  /** How the wait is observing the job now. */
+  mode: Exclude<WaitMode, "auto">;
 }
 
 /** A console-like sink. Any method may be missing; nothing is logged without a logger. */
@@ -64,7 +90,10 @@ export interface Logger {
  * the default uses `Date.now` and `setTimeout`.
  */
 export interface Clock {
-  /** Milliseconds since an arbitrary origin; only differences are used. */
+  /**
+   * Milliseconds since the Unix epoch, like `Date.now()`: compared with the server's
+   * timestamps (an estimated completion, a job's creation) as well as with itself.
+   */
   now(): number;
   /** Resolves after `ms`, or rejects with `signal.reason` as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;

@@ -1,67 +1,241 @@
 import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
+import type { ServerHints } from "./hints.js";
+import { forwardAbort } from "./internal/abort.js";
+import { durationWindow, learnedDelay, type DurationModel } from "./learned.js";
 import { WAIT_DEFAULTS, checkNumber, type WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
-import { nextDelay, type BackoffOptions } from "./schedule.js";
+import { nextDelay, type ScheduleOptions, type ScheduledDelay } from "./schedule.js";
 import { isRetryable } from "./transport/retryable.js";
-import type { Clock, Logger, StatusSnapshot, TerminalStatus, WaitResult } from "./types.js";
+import type { SseState } from "./transport/sse.js";
+import { StreamUnavailable } from "./transport/stream.js";
+import type {
+  Clock,
+  Logger,
+  StatusSnapshot,
+  TerminalStatus,
+  WaitMode,
+  WaitResult,
+} from "./types.js";
 
-/** One request for the job's status; `attempt` is 1-based and goes into any error thrown. */
-export type PollOnce = (
-  attempt: number,
-  signal: AbortSignal | undefined,
-) => Promise<StatusSnapshot>;
+/** One status and everything the response said besides. */
+export interface Observation {
+  snapshot: StatusSnapshot;
+  hints: ServerHints;
+}
 
+type Mode = Exclude<WaitMode, "auto">;
+
+/** The transports, one contract: observe the job, or throw a documented error. */
 export interface WaitDependencies {
-  poll: PollOnce;
+  /** The URL polled; a stream's URL defaults to it plus `/events`. */
+  statusUrl: string;
+  /** One GET; with `preferWaitMs`, a long-poll. */
+  poll(request: {
+    attempt: number;
+    signal: AbortSignal | undefined;
+    preferWaitMs: number | undefined;
+  }): Promise<Observation>;
+  /** One stream connection; resolves true when `onObservation` returned true (terminal). */
+  stream(request: {
+    attempt: number;
+    url: string;
+    signal: AbortSignal;
+    state: SseState;
+    idleTimeoutMs: number;
+    onObservation: (observation: Observation) => boolean;
+  }): Promise<boolean>;
   clock: Clock;
   random: () => number;
   logger: Logger | undefined;
+  model: DurationModel;
 }
 
-type ResolvedOptions = BackoffOptions & { maxWaitMs: number; maxConsecutiveFailures: number };
+type ResolvedOptions = ScheduleOptions & {
+  mode: WaitMode;
+  maxWaitMs: number;
+  maxConsecutiveFailures: number;
+  kind: string;
+  expectedDurationMs: number | undefined;
+  longPollWaitMs: number;
+  streamIdleTimeoutMs: number;
+};
+
+const MODES: readonly WaitMode[] = ["auto", "poll", "long-poll", "stream"];
+
+/** Stream drops tolerated in one wait before falling back to requests. */
+const MAX_STREAM_DROPS = 3;
 
 /** Applies defaults once and rejects bad values with a TypeError that names the option. */
 export function resolveWaitOptions(options: WaitOptions): ResolvedOptions {
-  const resolved = {
-    maxWaitMs: options.maxWaitMs ?? WAIT_DEFAULTS.maxWaitMs,
-    initialIntervalMs: options.initialIntervalMs ?? WAIT_DEFAULTS.initialIntervalMs,
-    backoffFactor: options.backoffFactor ?? WAIT_DEFAULTS.backoffFactor,
-    maxIntervalMs: options.maxIntervalMs ?? WAIT_DEFAULTS.maxIntervalMs,
-    jitter: options.jitter ?? WAIT_DEFAULTS.jitter,
-    maxConsecutiveFailures: options.maxConsecutiveFailures ?? WAIT_DEFAULTS.maxConsecutiveFailures,
+  const d = WAIT_DEFAULTS;
+  const maxIntervalMs = options.maxIntervalMs ?? d.maxIntervalMs;
+  const resolved: ResolvedOptions = {
+    mode: options.mode ?? d.mode,
+    maxWaitMs: options.maxWaitMs ?? d.maxWaitMs,
+    pollIntervalMs: options.pollIntervalMs,
+    initialIntervalMs: options.initialIntervalMs ?? d.initialIntervalMs,
+    backoffFactor: options.backoffFactor ?? d.backoffFactor,
+    // Setting maxIntervalMs alone lets backoff grow to it, as the name promises.
+    maxBackoffMs: options.maxBackoffMs ?? options.maxIntervalMs ?? d.maxBackoffMs,
+    maxIntervalMs,
+    minIntervalMs: options.minIntervalMs ?? d.minIntervalMs,
+    jitter: options.jitter ?? d.jitter,
+    kind: options.kind ?? d.kind,
+    expectedDurationMs: options.expectedDurationMs,
+    longPollWaitMs: options.longPollWaitMs ?? d.longPollWaitMs,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? d.streamIdleTimeoutMs,
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? d.maxConsecutiveFailures,
   };
+  if (!MODES.includes(resolved.mode)) {
+    throw new TypeError(
+      `Option "mode" must be one of ${MODES.join(", ")}, got ${String(resolved.mode)}`,
+    );
+  }
+  if (typeof resolved.kind !== "string") {
+    throw new TypeError(`Option "kind" must be a string, got ${String(resolved.kind)}`);
+  }
+  const ms = { max: Number.MAX_SAFE_INTEGER };
   checkNumber("maxWaitMs", resolved.maxWaitMs, {});
-  checkNumber("initialIntervalMs", resolved.initialIntervalMs, { max: Number.MAX_SAFE_INTEGER });
+  if (resolved.pollIntervalMs !== undefined)
+    checkNumber("pollIntervalMs", resolved.pollIntervalMs, ms);
+  checkNumber("initialIntervalMs", resolved.initialIntervalMs, ms);
   checkNumber("backoffFactor", resolved.backoffFactor, { min: 1, max: 1_000 });
-  checkNumber("maxIntervalMs", resolved.maxIntervalMs, { max: Number.MAX_SAFE_INTEGER });
+  checkNumber("maxBackoffMs", resolved.maxBackoffMs, ms);
+  checkNumber("maxIntervalMs", resolved.maxIntervalMs, ms);
+  checkNumber("minIntervalMs", resolved.minIntervalMs, { max: resolved.maxIntervalMs });
   checkNumber("jitter", resolved.jitter, { max: 1 });
+  if (resolved.expectedDurationMs !== undefined) {
+    checkNumber("expectedDurationMs", resolved.expectedDurationMs, ms);
+  }
+  checkNumber("longPollWaitMs", resolved.longPollWaitMs, ms);
+  checkNumber("streamIdleTimeoutMs", resolved.streamIdleTimeoutMs, { min: 1, ...ms });
   checkNumber("maxConsecutiveFailures", resolved.maxConsecutiveFailures, { min: 1, integer: true });
   return resolved;
 }
 
+/** Marks the abort of a stream at the wait's deadline, as opposed to the caller's abort. */
+const DEADLINE = Symbol("deadline");
+
 /**
- * The wait loop: poll at once, then sleep for what the schedule says, until the job is terminal,
- * the deadline passes, a failure cannot be retried, or the signal aborts. All the timing policy
- * lives in the schedule; this only sleeps, asks and reacts.
+ * The wait loop: observe the job, then sleep for what the schedule says, until the job is
+ * terminal, the deadline passes, a failure cannot be retried, or the signal aborts. Timing
+ * policy lives in the schedule and the learned model; this only observes, sleeps and reacts,
+ * and steps down from stream to long-poll to poll when a transport does not work out.
  */
 export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Promise<WaitResult> {
-  const resolved = resolveWaitOptions(options);
+  const o = resolveWaitOptions(options);
   const { clock, logger } = deps;
   const { signal, jobId } = options;
   signal?.throwIfAborted();
 
   const start = clock.now();
-  const deadline = start + resolved.maxWaitMs;
+  const deadline = start + o.maxWaitMs;
   let attempt = 0;
   let failures = 0;
+  let backoffAttempt = 0;
+  let streamDrops = 0;
   let last: StatusSnapshot | undefined;
+  let lastPendingAt: number | undefined;
+  let jobStart: number | undefined;
+  // `auto` starts with one plain poll, whose answer says what else the server offers.
+  let discovering = o.mode === "auto";
+  let mode: Mode = o.mode === "auto" ? "poll" : o.mode;
+  let eventsUrl = `${deps.statusUrl}/events`;
+  let longPollMaxMs: number | undefined;
+  let canLongPoll = o.mode === "long-poll";
+  const sse: SseState = { lastEventId: undefined, retryMs: undefined };
+
+  const stepDown = () => {
+    mode = mode === "stream" && canLongPoll ? "long-poll" : "poll";
+    logger?.debug?.(`translation-status: falling back to ${mode}`);
+  };
+
+  /** Takes in one observation; returns the result when it is terminal. */
+  const see = ({ snapshot, hints }: Observation): WaitResult | undefined => {
+    failures = 0;
+    const now = clock.now();
+    jobStart ??= dateOf(snapshot.createdAt) ?? start;
+    if (snapshot.status !== last?.status) options.onStatusChange?.(snapshot, last);
+    options.onProgress?.({
+      snapshot,
+      progress: snapshot.progress,
+      estimatedCompletionAt: hints.estimatedCompletionAt,
+      mode,
+    });
+    last = snapshot;
+    if (!isTerminal(snapshot.status)) {
+      lastPendingAt = now;
+      return undefined;
+    }
+    learn(snapshot, now);
+    return {
+      status: snapshot.status as TerminalStatus,
+      snapshot,
+      requests: attempt,
+      elapsedMs: now - start,
+    };
+  };
+
+  const learn = (snapshot: StatusSnapshot, now: number) => {
+    if (snapshot.status === "cancelled") return;
+    const created = dateOf(snapshot.createdAt);
+    const completed = dateOf(snapshot.completedAt);
+    if (created !== undefined && completed !== undefined) {
+      deps.model.record(o.kind, completed - created);
+    } else if (lastPendingAt !== undefined && jobStart !== undefined) {
+      // Known only to lie between the last pending answer and this one: take the middle.
+      deps.model.record(o.kind, (lastPendingAt + now) / 2 - jobStart);
+    }
+  };
 
   for (;;) {
+    signal?.throwIfAborted();
     attempt += 1;
-    let snapshot: StatusSnapshot | undefined;
+    const requestMode = mode;
+    let observation: Observation | undefined;
+    let result: WaitResult | undefined;
     let error: unknown;
+    let reachedDeadline = false;
+    let nextMode: Mode | undefined;
+
     try {
-      snapshot = await deps.poll(attempt, signal);
+      if (mode === "stream") {
+        const outcome = await streamOnce(attempt);
+        ({ result, observation, reachedDeadline } = outcome);
+        if (outcome.error !== undefined) {
+          if (!isRetryable(outcome.error) && !(outcome.error instanceof StreamUnavailable)) {
+            throw outcome.error;
+          }
+          logger?.debug?.("translation-status: stream failed", outcome.error);
+        }
+        if (!result && !reachedDeadline) {
+          // A stream that delivered something is worth reconnecting to, a few times; one that
+          // delivered nothing (refused, not a stream, buffered by a proxy) is not.
+          streamDrops += 1;
+          if (!outcome.delivered || streamDrops >= MAX_STREAM_DROPS) nextMode = "poll";
+        }
+      } else {
+        const remaining = deadline - clock.now();
+        const preferWaitMs =
+          mode === "long-poll"
+            ? Math.min(o.longPollWaitMs, longPollMaxMs ?? Infinity, Math.max(0, remaining))
+            : undefined;
+        const sentAt = clock.now();
+        observation = await deps.poll({ attempt, signal, preferWaitMs });
+        result = see(observation);
+        if (
+          !result &&
+          mode === "long-poll" &&
+          preferWaitMs !== undefined &&
+          preferWaitMs >= 1_000
+        ) {
+          const held = clock.now() - sentAt;
+          const applied = observation.hints.waitAppliedMs;
+          // Still pending, and the server did not say it held the request, or did not hold it:
+          // it cannot long-poll, and asking again at once would be a tight loop.
+          if (applied === undefined || (applied > 0 && held < applied / 2)) nextMode = "poll";
+        }
+      }
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
       if (!isRetryable(cause)) throw cause;
@@ -70,51 +244,158 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
     }
 
     const elapsedMs = clock.now() - start;
-    const report = (nextPollInMs: number | undefined) =>
-      options.onPoll?.({ attempt, elapsedMs, snapshot, error, nextPollInMs });
+    const report = (delay: ScheduledDelay | undefined) =>
+      options.onPoll?.({
+        attempt,
+        mode: requestMode,
+        elapsedMs,
+        snapshot: observation?.snapshot,
+        error,
+        nextPollInMs: delay?.delayMs,
+        delaySource: delay?.source,
+      });
 
-    if (snapshot) {
-      failures = 0;
-      if (snapshot.status !== last?.status) options.onStatusChange?.(snapshot, last);
-      last = snapshot;
-      if (isTerminal(snapshot.status)) {
-        report(undefined);
-        logger?.debug?.(`translation-status: ${jobId ?? "status"} is ${snapshot.status}`);
-        return {
-          status: snapshot.status as TerminalStatus,
-          snapshot,
-          requests: attempt,
-          elapsedMs,
-        };
-      }
-    } else if (failures >= resolved.maxConsecutiveFailures) {
+    if (result) {
+      report(undefined);
+      logger?.debug?.(`translation-status: ${jobId ?? "status"} is ${result.status}`);
+      return result;
+    }
+    if (error !== undefined && failures >= o.maxConsecutiveFailures) {
       report(undefined);
       throw error;
     }
 
+    // Choose how to observe next.
+    if (nextMode !== undefined) stepDown();
+    if (discovering && observation) {
+      discovering = false;
+      const { hints } = observation;
+      if (hints.longPoll) {
+        canLongPoll = true;
+        longPollMaxMs = hints.longPoll.maxWaitMs;
+      }
+      if (hints.eventsUrl) {
+        eventsUrl = hints.eventsUrl;
+        mode = "stream";
+      } else if (hints.longPoll) {
+        mode = "long-poll";
+      }
+    }
+
     const remainingMs = deadline - clock.now();
-    if (remainingMs <= 0) {
+    if (reachedDeadline || remainingMs <= 0) {
       report(undefined);
-      throw new WaitTimeoutError(resolved.maxWaitMs, elapsedMs, last, {
+      throw new WaitTimeoutError(o.maxWaitMs, elapsedMs, last, {
         jobId,
         attempts: attempt,
         cause: error,
       });
     }
 
-    const retryAfterMs = (error as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-    const delay = nextDelay({ attempt, remainingMs, retryAfterMs }, resolved, deps.random);
+    const delay = schedule(observation?.hints, error, remainingMs, requestMode);
     report(delay);
-    if (error) {
+    if (error !== undefined) {
       logger?.warn?.(
-        `translation-status: poll ${attempt} failed, retrying in ${Math.round(delay)} ms`,
+        `translation-status: request ${attempt} failed, retrying in ${Math.round(delay.delayMs)} ms`,
         error,
       );
     } else {
       logger?.debug?.(
-        `translation-status: poll ${attempt}: ${last?.status}, next in ${Math.round(delay)} ms`,
+        `translation-status: request ${attempt} (${requestMode}): ${last?.status}, next in ${Math.round(delay.delayMs)} ms (${delay.source}, ${mode})`,
       );
     }
-    await clock.sleep(delay, signal);
+    await clock.sleep(delay.delayMs, signal);
   }
+
+  /** The delay before the next request, for the mode the wait is now in. */
+  function schedule(
+    hints: ServerHints | undefined,
+    error: unknown,
+    remainingMs: number,
+    requestMode: Mode,
+  ): ScheduledDelay {
+    const failed = error !== undefined;
+    if (requestMode === "stream" && mode !== "stream") {
+      // Just stepped down from a stream that gave nothing: ask plainly, at once.
+      return { delayMs: Math.min(o.minIntervalMs, remainingMs), source: "backoff" };
+    }
+    if (!failed && mode === "stream") {
+      // Straight into a new stream; after a drop, after the pause the server asked for.
+      const pause = requestMode === "stream" ? Math.max(sse.retryMs ?? 1_000, o.minIntervalMs) : 0;
+      const delayMs = Math.min(pause, o.maxIntervalMs, remainingMs);
+      return { delayMs, source: delayMs === remainingMs ? "deadline" : "retry-after" };
+    }
+    const now = clock.now();
+    const window = durationWindow(deps.model.samples(o.kind), o.expectedDurationMs);
+    const age = now - (jobStart ?? start);
+    const delay = nextDelay(
+      {
+        backoffAttempt: backoffAttempt + 1,
+        remainingMs,
+        failed,
+        pollAfterMs: hints?.pollAfterMs,
+        retryAfterMs: failed
+          ? (error as { retryAfterMs?: number }).retryAfterMs
+          : hints?.retryAfterMs,
+        estimatedRemainingMs:
+          hints?.estimatedCompletionAt === undefined
+            ? undefined
+            : hints.estimatedCompletionAt - now,
+        learnedDelayMs: window && learnedDelay(age, window, o.maxBackoffMs / 2),
+      },
+      o,
+      deps.random,
+    );
+    backoffAttempt = delay.source === "backoff" ? backoffAttempt + 1 : 0;
+    // A held request paces itself: with nothing better to go on, ask again at once.
+    if (!failed && mode === "long-poll" && delay.source === "backoff") {
+      return { delayMs: 0, source: "backoff" };
+    }
+    return delay;
+  }
+
+  /** One stream connection, cut at the deadline. */
+  async function streamOnce(requestAttempt: number) {
+    const controller = new AbortController();
+    const unlink = forwardAbort(signal, controller);
+    const timer = new AbortController();
+    clock.sleep(Math.max(0, deadline - clock.now()), timer.signal).then(
+      () => controller.abort(DEADLINE),
+      () => {},
+    );
+    let result: WaitResult | undefined;
+    let observation: Observation | undefined;
+    let delivered = false;
+    let reachedDeadline = false;
+    let error: unknown;
+    try {
+      await deps.stream({
+        attempt: requestAttempt,
+        url: eventsUrl,
+        signal: controller.signal,
+        state: sse,
+        idleTimeoutMs: o.streamIdleTimeoutMs,
+        onObservation: (seen) => {
+          delivered = true;
+          observation = seen;
+          result = see(seen);
+          return result !== undefined;
+        },
+      });
+    } catch (cause) {
+      if (signal?.aborted) throw signal.reason;
+      if (cause === DEADLINE) reachedDeadline = true;
+      else error = cause;
+    } finally {
+      timer.abort();
+      unlink();
+    }
+    return { result, observation, delivered, reachedDeadline, error };
+  }
+}
+
+function dateOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
 }

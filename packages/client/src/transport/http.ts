@@ -19,15 +19,19 @@ export interface TransportSettings {
   maxResponseBytes: number;
 }
 
-export interface JsonRequest {
+export interface BaseRequest {
   method: "GET" | "POST" | "DELETE";
   url: string;
-  body?: unknown;
   signal?: AbortSignal | undefined;
   /** Overrides the client's `requestTimeoutMs` for this request. */
   timeoutMs?: number | undefined;
   /** Folded into any error thrown, so it names the job and the attempt. */
   context?: ErrorContext | undefined;
+}
+
+export interface JsonRequest extends BaseRequest {
+  body?: unknown;
+  headers?: Record<string, string> | undefined;
 }
 
 export interface JsonResponse {
@@ -38,98 +42,149 @@ export interface JsonResponse {
   details: Omit<ResponseDetails, "code" | "retryAfterMs">;
 }
 
+/** Handed to the body of a controlled request. */
+export interface RequestControl {
+  signal: AbortSignal;
+  /** Restarts the timeout, with `idleMs` from now: a stream calls it on every chunk. */
+  touch(): void;
+}
+
+/** Marks a failure of the network itself (fetch or a body read), as opposed to a bug or a callback. */
+class WireFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+/** Awaits a fetch or a body read, marking its failure as the network's. */
+export async function wire<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (cause) {
+    throw new WireFailure(cause);
+  }
+}
+
 const EXCERPT_CHARS = 500;
 const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id"];
 
 /**
- * Sends one request and returns its parsed JSON body, or throws one of the documented errors:
- * NetworkError, RequestTimeoutError, an HttpError subclass for a non-2xx status, or
- * UnexpectedResponseError for a 2xx body that is not JSON or is too large. An abort of
- * `request.signal` rejects with the signal's reason. Nothing outlives the call: the timeout is
- * cancelled and the listener on the caller's signal removed.
+ * Runs `body` under one request's rules: aborted when the caller's signal aborts (rejecting
+ * with its reason), or when the timeout passes (RequestTimeoutError); a failed fetch or body
+ * read (marked by `wire`) becomes a NetworkError, and anything else passes through untouched.
+ * Nothing outlives the call: the timer is cancelled and the listener on the caller's signal
+ * removed.
  */
-export async function requestJson(
+export async function controlled<T>(
   settings: TransportSettings,
-  request: JsonRequest,
-): Promise<JsonResponse> {
+  request: BaseRequest,
+  body: (control: RequestControl) => Promise<T>,
+  idleMs?: number,
+): Promise<T> {
   const { method, url } = request;
-  const timeoutMs = request.timeoutMs ?? settings.requestTimeoutMs;
   const context = request.context ?? {};
   const controller = new AbortController();
   const unlink = forwardAbort(request.signal, controller);
-  const timer = new AbortController();
+  let timeoutMs = request.timeoutMs ?? settings.requestTimeoutMs;
+  let timer = new AbortController();
   let timedOut = false;
-  settings.clock.sleep(timeoutMs, timer.signal).then(
-    () => {
-      timedOut = true;
-      controller.abort();
-    },
-    () => {},
-  );
-
-  // One place decides what a thrown error means, for the fetch and the body read alike.
-  const failure = (cause: unknown): unknown => {
-    if (request.signal?.aborted) return request.signal.reason;
-    if (cause instanceof UnexpectedResponseError) return cause;
-    if (timedOut) return new RequestTimeoutError(method, url, timeoutMs, { ...context, cause });
-    return new NetworkError(method, url, { ...context, cause });
+  const arm = () => {
+    timer.abort();
+    timer = new AbortController();
+    settings.clock.sleep(timeoutMs, timer.signal).then(
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      () => {},
+    );
   };
+  arm();
 
   try {
-    const headers: Record<string, string> = { accept: "application/json", ...settings.headers };
-    const init: RequestInit = { method, headers, signal: controller.signal };
-    if (request.body !== undefined) {
-      headers["content-type"] = "application/json";
-      init.body = JSON.stringify(request.body);
+    return await body({
+      signal: controller.signal,
+      touch: () => {
+        if (idleMs === undefined) return;
+        timeoutMs = idleMs;
+        arm();
+      },
+    });
+  } catch (cause) {
+    if (request.signal?.aborted) throw request.signal.reason;
+    const wireCause = cause instanceof WireFailure ? cause.cause : cause;
+    if (timedOut) {
+      throw new RequestTimeoutError(method, url, timeoutMs, { ...context, cause: wireCause });
     }
-
-    let response: Response;
-    let text: string;
-    try {
-      response = await settings.fetch(url, init);
-      text = await readText(response, settings.maxResponseBytes, method, url);
-    } catch (cause) {
-      throw failure(cause);
-    }
-
-    const details = {
-      method,
-      url,
-      status: response.status,
-      statusText: response.statusText || undefined,
-      bodyExcerpt: text.length > 0 ? text.slice(0, EXCERPT_CHARS) : undefined,
-      requestId: requestIdOf(response.headers),
-    };
-    const body = parseJson(text);
-
-    if (!response.ok) {
-      throw httpError(
-        {
-          ...details,
-          code: errorCodeOf(body),
-          retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
-        },
-        context,
-      );
-    }
-    if (body === undefined) {
-      const reason = text.length === 0 ? "empty response body" : "response body is not JSON";
-      throw new UnexpectedResponseError(reason, details, context);
-    }
-    return { status: response.status, headers: response.headers, body, details };
+    if (cause instanceof WireFailure)
+      throw new NetworkError(method, url, { ...context, cause: wireCause });
+    throw cause;
   } finally {
     timer.abort();
     unlink();
   }
 }
 
+/**
+ * Sends one request and returns its parsed JSON body, or throws one of the documented errors:
+ * NetworkError, RequestTimeoutError, an HttpError subclass for a non-2xx status, or
+ * UnexpectedResponseError for a 2xx body that is not JSON or is too large.
+ */
+export function requestJson(
+  settings: TransportSettings,
+  request: JsonRequest,
+): Promise<JsonResponse> {
+  const { method, url } = request;
+  const context = request.context ?? {};
+  return controlled(settings, request, async ({ signal }) => {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...settings.headers,
+      ...request.headers,
+    };
+    const init: RequestInit = { method, headers, signal };
+    if (request.body !== undefined) {
+      headers["content-type"] = "application/json";
+      init.body = JSON.stringify(request.body);
+    }
+    const response = await wire(settings.fetch(url, init));
+    const text = await readText(response, settings.maxResponseBytes, method, url);
+    const details = responseDetails(method, url, response, text);
+    const body = parseJson(text);
+    if (!response.ok) throw httpError(details, body, response.headers, context);
+    if (body === undefined) {
+      const reason = text.length === 0 ? "empty response body" : "response body is not JSON";
+      throw new UnexpectedResponseError(reason, details, context);
+    }
+    return { status: response.status, headers: response.headers, body, details };
+  });
+}
+
+export function responseDetails(method: string, url: string, response: Response, text: string) {
+  return {
+    method,
+    url,
+    status: response.status,
+    statusText: response.statusText || undefined,
+    bodyExcerpt: text.length > 0 ? text.slice(0, EXCERPT_CHARS) : undefined,
+    requestId: requestIdOf(response.headers),
+  };
+}
+
 /** Picks the class that tells a caller what to do about a non-2xx status. */
-function httpError(details: ResponseDetails, context: ErrorContext): HttpError {
-  if (details.status === 401 || details.status === 403)
-    return new AuthenticationError(details, context);
-  if (details.status === 404) return new NotFoundError(details, context);
-  if (details.status === 429) return new RateLimitError(details, context);
-  return new HttpError(details, context);
+export function httpError(
+  details: Omit<ResponseDetails, "code" | "retryAfterMs">,
+  body: unknown,
+  headers: Headers,
+  context: ErrorContext,
+): HttpError {
+  const full: ResponseDetails = {
+    ...details,
+    code: errorCodeOf(body),
+    retryAfterMs: parseRetryAfter(headers.get("retry-after"), Date.now()),
+  };
+  if (full.status === 401 || full.status === 403) return new AuthenticationError(full, context);
+  if (full.status === 404) return new NotFoundError(full, context);
+  if (full.status === 429) return new RateLimitError(full, context);
+  return new HttpError(full, context);
 }
 
 /**
@@ -139,7 +194,7 @@ function httpError(details: ResponseDetails, context: ErrorContext): HttpError {
  * its status says more than its size. Cancelling is not awaited: a source that never
  * acknowledges must not hang the caller.
  */
-async function readText(
+export async function readText(
   response: Response,
   limit: number,
   method: string,
@@ -164,7 +219,7 @@ async function readText(
   let received = 0;
   let text = "";
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await wire(reader.read());
     if (done) break;
     received += value.byteLength;
     if (received > limit) {
@@ -177,7 +232,7 @@ async function readText(
   return text + decoder.decode();
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (text.trim().length === 0) return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -1,0 +1,127 @@
+/** What `exportModel()` returns and `importModel()` takes: plain JSON, safe to store anywhere. */
+export interface DurationModelSnapshot {
+  version: 1;
+  /** Recent job durations in ms, per kind, oldest first. */
+  kinds: Record<string, number[]>;
+}
+
+export interface DurationModelOptions {
+  /**
+   * Durations remembered per kind; the oldest is forgotten first.
+   * @default 50
+   */
+  maxSamplesPerKind?: number;
+  /**
+   * Kinds remembered; the least recently used is forgotten first.
+   * @default 100
+   */
+  maxKinds?: number;
+}
+
+/**
+ * How long the jobs this client waited on took, per kind, in bounded memory: at most
+ * `maxKinds × maxSamplesPerKind` numbers.
+ */
+export class DurationModel {
+  readonly #kinds = new Map<string, number[]>();
+  readonly #maxSamples: number;
+  readonly #maxKinds: number;
+
+  constructor(options: DurationModelOptions = {}) {
+    this.#maxSamples = options.maxSamplesPerKind ?? 50;
+    this.#maxKinds = options.maxKinds ?? 100;
+  }
+
+  record(kind: string, durationMs: number): void {
+    if (!Number.isFinite(durationMs) || durationMs < 0) return;
+    const samples = this.#kinds.get(kind) ?? [];
+    samples.push(durationMs);
+    if (samples.length > this.#maxSamples) samples.splice(0, samples.length - this.#maxSamples);
+    this.#touch(kind, samples);
+  }
+
+  /** The durations remembered for `kind`, oldest first. */
+  samples(kind: string): readonly number[] {
+    return this.#kinds.get(kind) ?? [];
+  }
+
+  export(): DurationModelSnapshot {
+    return { version: 1, kinds: Object.fromEntries([...this.#kinds].map(([k, v]) => [k, [...v]])) };
+  }
+
+  /** Merges a snapshot in (its samples after the ones already known). Throws TypeError if malformed. */
+  import(snapshot: DurationModelSnapshot): void {
+    if (
+      typeof snapshot !== "object" ||
+      snapshot === null ||
+      snapshot.version !== 1 ||
+      typeof snapshot.kinds !== "object" ||
+      snapshot.kinds === null
+    ) {
+      throw new TypeError("importModel() expects { version: 1, kinds: { [kind]: number[] } }");
+    }
+    for (const [kind, samples] of Object.entries(snapshot.kinds)) {
+      if (!Array.isArray(samples) || !samples.every((s) => typeof s === "number" && s >= 0)) {
+        throw new TypeError(
+          `importModel(): kind ${JSON.stringify(kind)} must hold non-negative numbers`,
+        );
+      }
+      for (const sample of samples) this.record(kind, sample);
+    }
+  }
+
+  #touch(kind: string, samples: number[]): void {
+    this.#kinds.delete(kind);
+    this.#kinds.set(kind, samples);
+    if (this.#kinds.size > this.#maxKinds) {
+      const oldest = this.#kinds.keys().next().value;
+      if (oldest !== undefined) this.#kinds.delete(oldest);
+    }
+  }
+}
+
+/** The span of durations a job of a kind is expected to finish in. */
+export interface DurationWindow {
+  earliestMs: number;
+  latestMs: number;
+}
+
+/** Samples needed before the learned schedule replaces blind backoff. */
+export const MIN_LEARNED_SAMPLES = 5;
+
+/**
+ * The window to place polls in: the learned durations widened by a margin, or, failing enough
+ * samples, the caller's `expectedDurationMs` ± 15%.
+ */
+export function durationWindow(
+  samples: readonly number[],
+  expectedDurationMs: number | undefined,
+): DurationWindow | undefined {
+  if (samples.length >= MIN_LEARNED_SAMPLES) {
+    const earliest = Math.min(...samples);
+    const latest = Math.max(...samples);
+    // The next job may fall a little outside what was seen; widen by 5% of the spread's ends.
+    return { earliestMs: earliest * 0.95, latestMs: latest * 1.05 };
+  }
+  if (expectedDurationMs !== undefined) {
+    return { earliestMs: expectedDurationMs * 0.85, latestMs: expectedDurationMs * 1.15 };
+  }
+  return undefined;
+}
+
+/**
+ * Where to poll next for a job `ageMs` old, given its window: one jump to the window's start,
+ * then evenly spaced polls across it (a fifth of the window apart, at most `maxStepMs`), since
+ * a job is as likely to end anywhere in it. Undefined once the job outlives the window: then
+ * nothing learned applies and the caller backs off as if cold.
+ */
+export function learnedDelay(
+  ageMs: number,
+  window: DurationWindow,
+  maxStepMs: number,
+): number | undefined {
+  if (ageMs < window.earliestMs) return window.earliestMs - ageMs;
+  if (ageMs >= window.latestMs) return undefined;
+  const step = Math.min((window.latestMs - window.earliestMs) / 5, maxStepMs);
+  return Math.min(step, window.latestMs - ageMs);
+}
