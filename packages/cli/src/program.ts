@@ -1,5 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { TranslationStatusClient, type WaitOptions } from "@translation-status/client";
+import {
+  TranslationStatusClient,
+  type WaitMode,
+  type WaitOptions,
+} from "@translation-status/client";
 import { createCommand } from "./commands/create.js";
 import { demoCommand } from "./commands/demo.js";
 import { statusCommand } from "./commands/status.js";
@@ -94,6 +98,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     .option("--initial-interval <duration>", "first interval between polls", duration)
     .option("--backoff-factor <n>", "growth of the interval", positiveNumber)
     .option("--max-interval <duration>", "longest interval between polls", duration)
+    .addOption(modeOption())
     .option("--json", "print one JSON object with the outcome")
     .action(
       async (
@@ -104,10 +109,11 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
           initialInterval?: number;
           backoffFactor?: number;
           maxInterval?: number;
+          mode: WaitMode;
           json?: boolean;
         },
       ) => {
-        const waitOptions: WaitOptions = { maxWaitMs: options.maxWait };
+        const waitOptions: WaitOptions = { maxWaitMs: options.maxWait, mode: options.mode };
         if (jobId !== undefined) waitOptions.jobId = jobId;
         if (options.initialInterval !== undefined)
           waitOptions.initialIntervalMs = options.initialInterval;
@@ -135,6 +141,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     )
     .option("--port <port>", "port for the simulator", port, 0)
     .option("--max-wait <duration>", "give up after this long", duration)
+    .addOption(modeOption())
     .option("--json", "print one JSON object with the outcome")
     .action(
       async (options: {
@@ -142,10 +149,12 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         errorProbability?: number;
         port: number;
         maxWait?: number;
+        mode: WaitMode;
         json?: boolean;
       }) => {
         exitCode = await demoCommand(io, {
           port: options.port,
+          mode: options.mode,
           json: options.json ?? false,
           ...(options.duration !== undefined && { pendingDurationMs: options.duration }),
           ...(options.errorProbability !== undefined && {
@@ -166,6 +175,12 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     throw error;
   }
   return exitCode;
+}
+
+function modeOption(): Option {
+  return new Option("--mode <mode>", "how to watch the job")
+    .choices(["auto", "poll", "long-poll", "stream"])
+    .default("auto");
 }
 
 function duration(value: string): number {

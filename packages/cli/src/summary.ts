@@ -18,6 +18,7 @@ export function waitReport(result: WaitResult, knownAt: number) {
     jobId: result.snapshot.jobId ?? null,
     status: result.status,
     requests: result.requests,
+    mode: result.mode,
     elapsedMs: Math.round(result.elapsedMs),
     detectionDelayMs: roundOrNull(detectionDelayMs(result.snapshot, knownAt)),
     error: result.snapshot.error ?? null,

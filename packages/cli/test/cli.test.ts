@@ -39,7 +39,7 @@ describe("translation-status wait", () => {
     const waited = await cli("wait", id, "--base-url", server.url, ...fast);
     expect(waited.code).toBe(ExitCode.JobFailed);
     expect(waited.stdout).toMatch(/failed: [a-z_]+: /);
-    expect(waited.stderr).toMatch(/request 1 at .*: pending/);
+    expect(waited.stderr).toMatch(/request 1 \(poll\) at .*: pending/);
   });
 
   it("exits 2 on timeout, naming the last status", async () => {
@@ -118,7 +118,7 @@ describe("translation-status demo", () => {
     expect(demo.code).toBe(ExitCode.Completed);
     expect(demo.stderr).toMatch(/Simulator on http:\/\/127\.0\.0\.1:\d+; created job_\w+/);
     expect(demo.stdout).toMatch(
-      /✔ job_\w+ completed\n\d+ requests? in .+, detected .+ after it finished/,
+      /✔ job_\w+ completed\n\d+ requests? \((poll|long-poll|stream)\) in .+, detected .+ after it finished/,
     );
   });
 });

@@ -2,6 +2,7 @@ import type { ErrorContext } from "./errors/TranslationStatusError.js";
 import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
 import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
+import { randomId } from "./internal/random-id.js";
 import { DurationModel, type DurationModelSnapshot } from "./learned.js";
 import {
   CLIENT_DEFAULTS,
@@ -18,8 +19,9 @@ import {
   type JsonResponse,
   type TransportSettings,
 } from "./transport/http.js";
+import { withRetries } from "./retry.js";
 import { readEventStream } from "./transport/stream.js";
-import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
+import type { JobStatus, Logger, StatusSnapshot, WaitResult } from "./types.js";
 import { resolveWaitOptions, waitLoop, type Observation } from "./wait.js";
 
 /** Per-call options of the single-request methods. */
@@ -37,6 +39,12 @@ export interface CreateJobOptions extends RequestOptions {
   errorProbability?: number;
   /** Free JSON stored with the job and returned with it. */
   metadata?: Record<string, unknown>;
+  /**
+   * Sent as `Idempotency-Key`, so a retried creation returns the first job instead of making a
+   * second one. Pass your own (and store it) to stay safe across process restarts too.
+   * @default a random UUID, the same for every retry of this call
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -57,6 +65,8 @@ export class TranslationStatusClient {
   readonly #random: () => number;
   readonly #logger: Logger | undefined;
   readonly #model = new DurationModel();
+  readonly #maxRetries: number;
+  readonly #statusMap: Readonly<Record<string, JobStatus>>;
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
@@ -90,6 +100,15 @@ export class TranslationStatusClient {
     this.#random = resolved.random ?? Math.random;
     this.#logger = resolved.logger;
     if (resolved.model !== undefined) this.#model.import(resolved.model);
+    this.#maxRetries = checkNumber(
+      "maxRetries",
+      resolved.maxRetries ?? CLIENT_DEFAULTS.maxRetries,
+      {
+        max: 100,
+        integer: true,
+      },
+    );
+    this.#statusMap = checkStatusMap(resolved.statusMap ?? {});
   }
 
   /**
@@ -110,36 +129,49 @@ export class TranslationStatusClient {
    * Fails with a typed error and is not retried; `waitForCompletion` is the retrying call.
    */
   async getStatus(jobId?: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
-    return this.#fetchSnapshot({
-      method: "GET",
-      url: this.#statusUrlOf(jobId),
-      signal: options.signal,
-      timeoutMs: options.requestTimeoutMs,
-      context: { jobId },
-    });
+    const url = this.#statusUrlOf(jobId);
+    return this.#retrying(options.signal, (attempt) =>
+      this.#fetchSnapshot({
+        method: "GET",
+        url,
+        signal: options.signal,
+        timeoutMs: options.requestTimeoutMs,
+        context: { jobId, attempts: attempt },
+      }),
+    );
   }
 
-  /** Creates a job with `POST {baseUrl}/jobs`. Not retried: a repeat could create a second job. */
+  /**
+   * Creates a job with `POST {baseUrl}/jobs`. Retried like the other single requests, safely:
+   * every attempt carries the same `Idempotency-Key`, so the server makes one job at most.
+   */
   async createJob(options: CreateJobOptions = {}): Promise<StatusSnapshot> {
-    const { signal, requestTimeoutMs, ...body } = options;
-    return this.#fetchSnapshot({
-      method: "POST",
-      url: `${this.baseUrl}/jobs`,
-      body,
-      signal,
-      timeoutMs: requestTimeoutMs,
-    });
+    const { signal, requestTimeoutMs, idempotencyKey = randomId(), ...body } = options;
+    return this.#retrying(signal, (attempt) =>
+      this.#fetchSnapshot({
+        method: "POST",
+        url: `${this.baseUrl}/jobs`,
+        body,
+        headers: { "idempotency-key": idempotencyKey },
+        signal,
+        timeoutMs: requestTimeoutMs,
+        context: { attempts: attempt },
+      }),
+    );
   }
 
   /** Cancels a pending job with `DELETE {baseUrl}/jobs/{jobId}`; resolves with its new status. */
   async cancelJob(jobId: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
-    return this.#fetchSnapshot({
-      method: "DELETE",
-      url: this.#statusUrlOf(checkJobId(jobId)),
-      signal: options.signal,
-      timeoutMs: options.requestTimeoutMs,
-      context: { jobId },
-    });
+    const url = this.#statusUrlOf(checkJobId(jobId));
+    return this.#retrying(options.signal, (attempt) =>
+      this.#fetchSnapshot({
+        method: "DELETE",
+        url,
+        signal: options.signal,
+        timeoutMs: options.requestTimeoutMs,
+        context: { jobId, attempts: attempt },
+      }),
+    );
   }
 
   /**
@@ -203,6 +235,15 @@ export class TranslationStatusClient {
     return `${this.baseUrl}/jobs/${encodeURIComponent(checkJobId(jobId))}`;
   }
 
+  #retrying<T>(signal: AbortSignal | undefined, send: (attempt: number) => Promise<T>): Promise<T> {
+    return withRetries(send, {
+      maxRetries: this.#maxRetries,
+      clock: this.#transport.clock,
+      random: this.#random,
+      signal,
+    });
+  }
+
   async #fetchSnapshot(request: JsonRequest): Promise<StatusSnapshot> {
     const response = await requestJson(this.#transport, request);
     return this.#snapshotOf(response, request.context);
@@ -210,7 +251,7 @@ export class TranslationStatusClient {
 
   #snapshotOf(response: JsonResponse, context: ErrorContext | undefined): StatusSnapshot {
     try {
-      return parseSnapshot(response.body);
+      return parseSnapshot(response.body, this.#statusMap);
     } catch (cause) {
       if (!(cause instanceof ShapeError)) throw cause;
       throw new UnexpectedResponseError(cause.message, response.details, { ...context, cause });
@@ -222,7 +263,7 @@ export class TranslationStatusClient {
     const body = parseJson(data);
     try {
       return {
-        snapshot: parseSnapshot(body),
+        snapshot: parseSnapshot(body, this.#statusMap),
         hints: { ...NO_HINTS, estimatedCompletionAt: dateField(body, "estimatedCompletionAt") },
       };
     } catch (cause) {
@@ -242,6 +283,19 @@ function checkJobId(jobId: string): string {
     throw new TypeError(`Option "jobId" must be a non-empty string, got ${JSON.stringify(jobId)}`);
   }
   return jobId;
+}
+
+const JOB_STATUSES: readonly string[] = ["pending", "completed", "error", "cancelled"];
+
+function checkStatusMap(map: Record<string, JobStatus>): Readonly<Record<string, JobStatus>> {
+  for (const [name, status] of Object.entries(map)) {
+    if (!JOB_STATUSES.includes(status)) {
+      throw new TypeError(
+        `Option "statusMap" maps ${JSON.stringify(name)} to ${JSON.stringify(status)}; expected one of ${JOB_STATUSES.join(", ")}`,
+      );
+    }
+  }
+  return { ...map };
 }
 
 /** The original usage: a URL pointing at a status resource, with jobs beside it. */

@@ -2,6 +2,7 @@ import type { DurationModelSnapshot } from "./learned.js";
 import type {
   Clock,
   FetchLike,
+  JobStatus,
   Logger,
   PollEvent,
   ProgressEvent,
@@ -55,6 +56,19 @@ export interface ClientOptions {
    * Job durations learned earlier (from `exportModel()`), so a restarted service keeps them.
    */
   model?: DurationModelSnapshot;
+  /**
+   * Retries of a retryable failure (network error, timeout, 408, 429, 5xx) for `getStatus`,
+   * `createJob` (made safe by its Idempotency-Key) and `cancelJob`. A wait has its own bound,
+   * `maxConsecutiveFailures`.
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * Extra status values and what they mean, for servers that name their states differently:
+   * `{ running: "pending", succeeded: "completed", failed: "error" }`. A value that is neither
+   * known nor mapped is an UnexpectedResponseError, never "still pending".
+   */
+  statusMap?: Record<string, JobStatus>;
 }
 
 /** Options of {@link TranslationStatusClient.waitForCompletion}. */
@@ -156,6 +170,7 @@ export const CLIENT_DEFAULTS = {
   baseUrl: "http://localhost:8000",
   requestTimeoutMs: 30_000,
   maxResponseBytes: 1_048_576,
+  maxRetries: 2,
 } as const;
 
 export const WAIT_DEFAULTS = {

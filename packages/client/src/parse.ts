@@ -1,11 +1,11 @@
 import type { JobFailure, JobStatus, StatusSnapshot } from "./types.js";
 
-const STATUSES: ReadonlySet<string> = new Set<JobStatus>([
-  "pending",
-  "completed",
-  "error",
-  "cancelled",
-]);
+const STATUSES: Readonly<Record<string, JobStatus>> = {
+  pending: "pending",
+  completed: "completed",
+  error: "error",
+  cancelled: "cancelled",
+};
 
 /** Thrown by {@link parseSnapshot}; the client wraps it in an UnexpectedResponseError. */
 export class ShapeError extends Error {
@@ -15,20 +15,27 @@ export class ShapeError extends Error {
 /**
  * Normalizes a status body. Understands the original single-job shape `{ "result": "pending" }`
  * and the job shape `{ "id", "status", "progress", ... }`; `status` wins when both are present.
- * An unknown status value is an error, never "still pending": polling it would loop forever.
+ * `statusMap` adds a server's own names for the statuses. An unknown status value is an error,
+ * never "still pending": polling it would loop forever.
  */
-export function parseSnapshot(body: unknown): StatusSnapshot {
+export function parseSnapshot(
+  body: unknown,
+  statusMap: Readonly<Record<string, JobStatus>> = {},
+): StatusSnapshot {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ShapeError("expected a JSON object with a status");
   }
   const record = body as Record<string, unknown>;
   const value = record.status ?? record.result;
   if (value === undefined) throw new ShapeError('no "status" or "result" field');
-  if (typeof value !== "string" || !STATUSES.has(value)) {
-    throw new ShapeError(`unknown status ${JSON.stringify(value)}`);
-  }
+  const status =
+    typeof value === "string"
+      ? ((Object.hasOwn(statusMap, value) ? statusMap[value] : undefined) ??
+        (Object.hasOwn(STATUSES, value) ? STATUSES[value] : undefined))
+      : undefined;
+  if (status === undefined) throw new ShapeError(`unknown status ${JSON.stringify(value)}`);
   return {
-    status: value as JobStatus,
+    status,
     jobId: typeof record.id === "string" ? record.id : undefined,
     progress: progressOf(record.progress),
     createdAt: stringOf(record.createdAt),

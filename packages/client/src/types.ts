@@ -40,6 +40,8 @@ export interface WaitResult {
   requests: number;
   /** Time from the call to the moment the terminal status was known, in ms. */
   elapsedMs: number;
+  /** How the terminal status was observed, after any fallback. */
+  mode: Exclude<WaitMode, "auto">;
 }
 
 /** How a wait gets its observations. `auto` picks the best the server advertises. */

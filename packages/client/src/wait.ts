@@ -173,6 +173,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       snapshot,
       requests: attempt,
       elapsedMs: now - start,
+      mode,
     };
   };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   HttpError,
   NetworkError,
+  NotFoundError,
   TranslationStatusClient,
   UnexpectedResponseError,
 } from "@translation-status/client";
@@ -12,8 +13,27 @@ import { scriptedFetch, type Step } from "../../../test/support/scripted-fetch.j
 function client(step: Step, options: { maxResponseBytes?: number } = {}) {
   const clock = new VirtualClock();
   const { fetch, calls } = scriptedFetch([step], () => clock.now());
-  const c = new TranslationStatusClient({ baseUrl: "http://sim.test", fetch, clock, ...options });
+  const c = new TranslationStatusClient({
+    baseUrl: "http://sim.test",
+    fetch,
+    clock,
+    maxRetries: 0,
+    ...options,
+  });
   return { client: c, calls, clock };
+}
+
+/** A client that retries, on a virtual clock, with jitter fixed at its middle. */
+function retrying(steps: Step[]) {
+  const clock = new VirtualClock();
+  const { fetch, calls } = scriptedFetch(steps, () => clock.now());
+  const c = new TranslationStatusClient({
+    baseUrl: "http://sim.test",
+    fetch,
+    clock,
+    random: () => 0.5,
+  });
+  return { client: c, calls, clock, times: () => calls.map((call) => call.at) };
 }
 
 /** A body delivered in chunks, with no Content-Length, so only counting can catch its size. */
@@ -132,6 +152,85 @@ describe("createJob and cancelJob", () => {
     const { client: c, calls } = client({ json: { id: "job_3", status: "cancelled" } });
     expect((await c.cancelJob("job_3")).status).toBe("cancelled");
     expect(calls[0]).toMatchObject({ method: "DELETE", url: "http://sim.test/jobs/job_3" });
+  });
+});
+
+describe("retries of single requests", () => {
+  const unavailable = { json: { error: { code: "busy", message: "later" } }, status: 503 };
+
+  it("retries a transient failure twice, with backoff, by default", async () => {
+    const {
+      client: c,
+      clock,
+      times,
+    } = retrying([unavailable, unavailable, { json: { result: "pending" } }]);
+    expect((await clock.run(c.getStatus())).status).toBe("pending");
+    expect(times()).toEqual([0, 450, 450 + 900]);
+  });
+
+  it("gives up with the last error after maxRetries", async () => {
+    const { client: c, clock, calls } = retrying([unavailable]);
+    const error = await clock.run(c.getStatus("job_1")).catch((e) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 503, attempts: 3, jobId: "job_1" });
+    expect(calls).toHaveLength(3);
+  });
+
+  it("honours Retry-After, but not one longer than a minute", async () => {
+    const soon = { json: {}, status: 429, headers: { "retry-after": "2" } };
+    const short = retrying([soon, { json: { result: "completed" } }]);
+    await short.clock.run(short.client.getStatus());
+    expect(short.times()).toEqual([0, 2_000]);
+
+    const late = retrying([{ json: {}, status: 429, headers: { "retry-after": "3600" } }]);
+    await expect(late.clock.run(late.client.getStatus())).rejects.toMatchObject({ status: 429 });
+    expect(late.calls).toHaveLength(1);
+  });
+
+  it("does not retry what cannot get better", async () => {
+    const { client: c, clock, calls } = retrying([{ json: {}, status: 404 }]);
+    await expect(clock.run(c.getStatus("job_1"))).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("sends one Idempotency-Key for every attempt of a creation", async () => {
+    const created = { json: { id: "job_1", status: "pending" }, status: 201 };
+    const { client: c, clock, calls } = retrying([new TypeError("socket hang up"), created]);
+    await clock.run(c.createJob());
+    const keys = calls.map((call) => call.headers["idempotency-key"]);
+    expect(keys[0]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(keys[1]).toBe(keys[0]);
+
+    const mine = retrying([created]);
+    await mine.clock.run(mine.client.createJob({ idempotencyKey: "order-42" }));
+    expect(mine.calls[0]!.headers["idempotency-key"]).toBe("order-42");
+    expect(JSON.parse(mine.calls[0]!.body!)).toEqual({});
+  });
+});
+
+describe("statusMap", () => {
+  it("reads a server's own status names, and still refuses unknown ones", async () => {
+    const clock = new VirtualClock();
+    const { fetch } = scriptedFetch([
+      { json: { status: "running" } },
+      { json: { status: "weird" } },
+    ]);
+    const c = new TranslationStatusClient({
+      baseUrl: "http://sim.test",
+      fetch,
+      clock,
+      statusMap: { running: "pending", succeeded: "completed" },
+    });
+    expect((await c.getStatus()).status).toBe("pending");
+    await expect(c.getStatus()).rejects.toBeInstanceOf(UnexpectedResponseError);
+  });
+
+  it("refuses a mapping to a status it does not know", () => {
+    expect(() => new TranslationStatusClient({ statusMap: { running: "busy" as never } })).toThrow(
+      /statusMap/,
+    );
   });
 });
 

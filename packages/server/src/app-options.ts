@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from "fastify";
+import { defaultSetTimer, type SetTimer } from "./events/scheduler.js";
 import { createRandom, type Random } from "./jobs/random.js";
 import type { JobStore } from "./store/job-store.js";
 import { MemoryJobStore } from "./store/memory-job-store.js";
@@ -18,8 +19,15 @@ export interface AppOptions {
    */
   errorProbability?: number;
   /**
-   * Makes outcomes reproducible: the same seed gives the same sequence of outcomes and failure
-   * reasons. An integer (taken modulo 2^32) or any string (hashed).
+   * Bound E, 0 <= E < 1, on the relative error of the estimated time left: each job draws a bias
+   * u in [-1, 1] and its estimate of the time left is the truth times 1 + E·u, so up to ±E off
+   * at the start and exact at the end. `POST /jobs` may override it per job (up to 0.99).
+   * @default 0.2
+   */
+  etaError?: number;
+  /**
+   * Makes outcomes reproducible: the same seed gives the same sequence of outcomes, failure
+   * reasons and estimate biases. An integer (taken modulo 2^32) or any string (hashed).
    * @default undefined (Math.random)
    */
   seed?: number | string;
@@ -29,10 +37,44 @@ export interface AppOptions {
    */
   random?: () => number;
   /**
+   * Source of numbers in [0, 1) for the estimate biases; wins over `seed`. For tests.
+   * @default a second PRNG stream seeded with `seed` (outcomes keep their own), or Math.random
+   */
+  etaRandom?: () => number;
+  /**
    * The clock, in milliseconds since the epoch. Inject a fake one to move jobs along in tests.
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Arms a one-shot timer, `(callback, delayMs) => cancel`. The server's single scheduler arms
+   * at most one at a time, for the earliest wake-up (a job's completion, a long-poll deadline, the
+   * stream ticker); inject one driven by your fake `now` to run it on virtual time.
+   * @default setTimeout, unref'd
+   */
+  setTimer?: SetTimer;
+  /**
+   * Longest `Prefer: wait` honoured, in whole seconds (the unit of RFC 7240's `wait` and of the
+   * `max-wait` advertised in `Link`); 0 turns long-polling off.
+   * @default 60
+   */
+  maxWaitSeconds?: number;
+  /**
+   * How often an open event stream gets a `progress` event, in ms; 0 sends only the first state
+   * and `done`.
+   * @default 1_000
+   */
+  sseProgressIntervalMs?: number;
+  /**
+   * A `: heartbeat` comment goes to a stream that sent nothing for this long, in ms; 0 never.
+   * @default 15_000
+   */
+  sseHeartbeatMs?: number;
+  /**
+   * The `retry:` (reconnection delay, ms) that starts every event stream.
+   * @default 1_000
+   */
+  sseRetryMs?: number;
   /**
    * Where jobs are kept.
    * @default new MemoryJobStore()
@@ -55,17 +97,27 @@ export interface AppOptions {
   maxListLimit?: number;
 }
 
-export type ResolvedAppOptions = Required<Omit<AppOptions, "seed" | "random">> & {
+export type ResolvedAppOptions = Required<Omit<AppOptions, "seed" | "random" | "etaRandom">> & {
   random: Random;
+  etaRandom: Random;
 };
 
 /** Applies defaults and rejects bad options with a TypeError that names the option. */
 export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
+  const seed = checkSeed(options.seed);
   const resolved = {
     pendingDurationMs: options.pendingDurationMs ?? 10_000,
     errorProbability: options.errorProbability ?? 0.1,
-    random: options.random ?? createRandom(checkSeed(options.seed)),
+    etaError: options.etaError ?? 0.2,
+    random: options.random ?? createRandom(seed),
+    // Salted: the same seed, but a stream of its own, so outcomes are what they always were.
+    etaRandom: options.etaRandom ?? createRandom(seed === undefined ? undefined : `eta:${seed}`),
     now: options.now ?? Date.now,
+    setTimer: options.setTimer ?? defaultSetTimer,
+    maxWaitSeconds: options.maxWaitSeconds ?? 60,
+    sseProgressIntervalMs: options.sseProgressIntervalMs ?? 1_000,
+    sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
+    sseRetryMs: options.sseRetryMs ?? 1_000,
     store: options.store ?? new MemoryJobStore(),
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 65_536,
@@ -78,8 +130,20 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
   if (!(Number.isFinite(errorProbability) && errorProbability >= 0 && errorProbability <= 1)) {
     fail("errorProbability", "a number from 0 to 1", errorProbability);
   }
-  if (typeof resolved.random !== "function") fail("random", "a function", resolved.random);
-  if (typeof resolved.now !== "function") fail("now", "a function", resolved.now);
+  const { etaError } = resolved;
+  if (!(Number.isFinite(etaError) && etaError >= 0 && etaError < 1)) {
+    fail("etaError", "a number from 0 to below 1", etaError);
+  }
+  for (const name of ["random", "etaRandom", "now", "setTimer"] as const) {
+    if (typeof resolved[name] !== "function") fail(name, "a function", resolved[name]);
+  }
+  if (!(Number.isSafeInteger(resolved.maxWaitSeconds) && resolved.maxWaitSeconds >= 0)) {
+    fail("maxWaitSeconds", "an integer >= 0", resolved.maxWaitSeconds);
+  }
+  for (const name of ["sseProgressIntervalMs", "sseHeartbeatMs", "sseRetryMs"] as const) {
+    const value = resolved[name];
+    if (!(Number.isSafeInteger(value) && value >= 0)) fail(name, "an integer >= 0", value);
+  }
   const { store } = resolved;
   const methods = ["insert", "get", "update", "list"] as const;
   if (typeof store !== "object" || !methods.every((m) => typeof store[m] === "function")) {

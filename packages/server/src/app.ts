@@ -1,5 +1,10 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { resolveAppOptions, type AppOptions } from "./app-options.js";
+import { EventStreams } from "./events/event-streams.js";
+import { JobWatch } from "./events/job-watch.js";
+import { LongPolls } from "./events/long-polls.js";
+import { Scheduler } from "./events/scheduler.js";
+import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
 import { handleFrameworkError, installErrorHandler } from "./plugins/error-handler.js";
 import { installJsonBody } from "./plugins/json-body.js";
@@ -34,8 +39,33 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   installErrorHandler(app);
   installNotFound(app);
 
-  const service = new JobService(resolved);
-  void app.register(statusRoutes, { service });
-  void app.register(jobRoutes, { service, maxListLimit: resolved.maxListLimit });
+  // One scheduler for every wake-up in the server; see src/events/.
+  const onError = (error: unknown) => app.log.error({ err: error }, "scheduled task failed");
+  const scheduler = new Scheduler({ now: resolved.now, setTimer: resolved.setTimer, onError });
+  const watch = new JobWatch(scheduler, onError);
+  const longPolls = new LongPolls(scheduler, watch);
+  const streams = new EventStreams({
+    scheduler,
+    watch,
+    now: resolved.now,
+    progressIntervalMs: resolved.sseProgressIntervalMs,
+    heartbeatMs: resolved.sseHeartbeatMs,
+    retryMs: resolved.sseRetryMs,
+  });
+  setAppInternals(app, { scheduler, watch, longPolls, streams });
+  // Held requests and open streams would keep `close()` waiting: answer and end them first.
+  app.addHook("preClose", async () => {
+    longPolls.releaseAll();
+    streams.closeAll();
+  });
+  app.addHook("onClose", async () => scheduler.clear());
+
+  const service = new JobService({
+    ...resolved,
+    onCancel: (record) => watch.changed(record.id, record),
+  });
+  const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
+  void app.register(statusRoutes, { service, live });
+  void app.register(jobRoutes, { service, live, maxListLimit: resolved.maxListLimit });
   return app;
 }

@@ -6,7 +6,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The server's settings, read from the environment by `loadConfig`. */
 export interface ServerConfig extends Required<
-  Pick<StartServerOptions, "port" | "host" | "pendingDurationMs" | "errorProbability">
+  Pick<
+    StartServerOptions,
+    | "port"
+    | "host"
+    | "pendingDurationMs"
+    | "errorProbability"
+    | "etaError"
+    | "maxWaitSeconds"
+    | "sseProgressIntervalMs"
+    | "sseHeartbeatMs"
+  >
 > {
   /** From SEED; decimal integers become numbers, anything else stays a string (hashed later). */
   seed?: number | string;
@@ -16,9 +26,17 @@ export interface ServerConfig extends Required<
 type Env = Record<string, string | undefined>;
 
 const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+const SECONDS = "a number of seconds >= 0";
+
+/** Seconds, fractions allowed, to whole milliseconds. */
+function toMs(raw: string): number | undefined {
+  const ms = Math.round(Number(raw) * 1000);
+  return DECIMAL.test(raw) && Number.isSafeInteger(ms) ? ms : undefined;
+}
 
 /**
- * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, SEED and LOG_LEVEL. Unset or
+ * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
+ * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED and LOG_LEVEL. Unset or
  * empty variables take their defaults; a bad value throws a ConfigError naming the variable.
  *
  * @example
@@ -34,7 +52,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     host: parse(env, "HOST", "127.0.0.1", "a host name or IP address", (raw) =>
       /\s/.test(raw) ? undefined : raw,
     ),
-    pendingDurationMs: parse(env, "PENDING_DURATION", 10_000, "a number of seconds >= 0", (raw) => {
+    pendingDurationMs: parse(env, "PENDING_DURATION", 10_000, SECONDS, (raw) => {
       const ms = Math.round(Number(raw) * 1000);
       return DECIMAL.test(raw) && Number.isFinite(ms) ? ms : undefined;
     }),
@@ -42,6 +60,22 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       const probability = Number(raw);
       return DECIMAL.test(raw) && probability <= 1 ? probability : undefined;
     }),
+    etaError: parse(env, "ETA_ERROR", 0.2, "a number from 0 to below 1, such as 0.2", (raw) => {
+      const bound = Number(raw);
+      return DECIMAL.test(raw) && bound < 1 ? bound : undefined;
+    }),
+    maxWaitSeconds: parse(
+      env,
+      "LONG_POLL_MAX_WAIT",
+      60,
+      "a whole number of seconds >= 0",
+      (raw) => {
+        const seconds = Number(raw);
+        return /^\d+$/.test(raw) && Number.isSafeInteger(seconds) ? seconds : undefined;
+      },
+    ),
+    sseProgressIntervalMs: parse(env, "SSE_PROGRESS_INTERVAL", 1_000, SECONDS, toMs),
+    sseHeartbeatMs: parse(env, "SSE_HEARTBEAT", 15_000, SECONDS, toMs),
     ...(seed !== undefined && { seed: toSeedValue(seed) }),
     logLevel: parse(env, "LOG_LEVEL", "info", `one of ${LOG_LEVELS.join(", ")}`, (raw) =>
       LOG_LEVELS.find((level) => level === raw.toLowerCase()),

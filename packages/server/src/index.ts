@@ -5,6 +5,20 @@ export { loadConfig, LOG_LEVELS, type LogLevel, type ServerConfig } from "./conf
 export { ConfigError } from "./config-error.js";
 export type { ErrorBody, ErrorCode } from "./errors.js";
 export type { JobStatus, JobView, LegacyStatusView } from "./jobs/view.js";
+export { estimatedTotalMs, estimateTimes, type JobTimes } from "./jobs/estimate.js";
+export {
+  MIN_POLL_HINT_MS,
+  pollHintMs,
+  retryAfterSeconds,
+  type PollHintInput,
+} from "./jobs/hints.js";
+export {
+  defaultSetTimer,
+  Scheduler,
+  type SchedulerOptions,
+  type SetTimer,
+} from "./events/scheduler.js";
+export { parsePrefer, preferredWait } from "./routes/prefer.js";
 export type { JobFailure, JobOutcome, JobRecord } from "./jobs/record.js";
 export type { JobStore, ListRecordsOptions } from "./store/job-store.js";
 export { MemoryJobStore } from "./store/memory-job-store.js";

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
       url,
       pendingDurationMs: config.pendingDurationMs,
       errorProbability: config.errorProbability,
+      etaError: config.etaError,
+      maxWaitSeconds: config.maxWaitSeconds,
       seed: config.seed ?? null,
     },
     `${NAME} listening on ${url}`,

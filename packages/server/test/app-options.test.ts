@@ -14,6 +14,16 @@ describe("buildApp options", () => {
     ["store", { store: {} as AppOptions["store"] & object }],
     ["bodyLimit", { bodyLimit: 0 }],
     ["maxListLimit", { maxListLimit: 2.5 }],
+    ["etaError", { etaError: 1 }],
+    ["etaError", { etaError: -0.1 }],
+    ["etaError", { etaError: Number.NaN }],
+    ["etaRandom", { etaRandom: 5 as unknown as () => number }],
+    ["setTimer", { setTimer: "soon" as unknown as AppOptions["setTimer"] & object }],
+    ["maxWaitSeconds", { maxWaitSeconds: 1.5 }],
+    ["maxWaitSeconds", { maxWaitSeconds: -1 }],
+    ["sseProgressIntervalMs", { sseProgressIntervalMs: -1 }],
+    ["sseHeartbeatMs", { sseHeartbeatMs: 0.5 }],
+    ["sseRetryMs", { sseRetryMs: Number.POSITIVE_INFINITY }],
   ])("throws a TypeError naming %s", (name, options) => {
     expect(() => buildApp(options)).toThrow(TypeError);
     expect(() => buildApp(options)).toThrow(`\`${name}\``);

@@ -8,6 +8,10 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       pendingDurationMs: 10_000,
       errorProbability: 0.1,
+      etaError: 0.2,
+      maxWaitSeconds: 60,
+      sseProgressIntervalMs: 1_000,
+      sseHeartbeatMs: 15_000,
       logLevel: "info",
     });
   });
@@ -23,6 +27,10 @@ describe("loadConfig", () => {
         HOST: "0.0.0.0",
         PENDING_DURATION: "2.5",
         ERROR_PROBABILITY: "0.25",
+        ETA_ERROR: "0.35",
+        LONG_POLL_MAX_WAIT: "30",
+        SSE_PROGRESS_INTERVAL: "0.5",
+        SSE_HEARTBEAT: "20",
         SEED: "42",
         LOG_LEVEL: "DEBUG",
       }),
@@ -31,6 +39,10 @@ describe("loadConfig", () => {
       host: "0.0.0.0",
       pendingDurationMs: 2_500,
       errorProbability: 0.25,
+      etaError: 0.35,
+      maxWaitSeconds: 30,
+      sseProgressIntervalMs: 500,
+      sseHeartbeatMs: 20_000,
       seed: 42,
       logLevel: "debug",
     });
@@ -44,8 +56,26 @@ describe("loadConfig", () => {
     ["PORT", "65535", 65_535],
     ["ERROR_PROBABILITY", "1", 1],
     ["ERROR_PROBABILITY", "0", 0],
+    ["ETA_ERROR", "0", 0],
+    ["ETA_ERROR", "0.99", 0.99],
+    ["ETA_ERROR", ".5", 0.5],
+    ["LONG_POLL_MAX_WAIT", "0", 0],
+    ["LONG_POLL_MAX_WAIT", "3600", 3_600],
+    ["SSE_PROGRESS_INTERVAL", "0", 0],
+    ["SSE_PROGRESS_INTERVAL", "0.25", 250],
+    ["SSE_PROGRESS_INTERVAL", "2", 2_000],
+    ["SSE_HEARTBEAT", "0", 0],
+    ["SSE_HEARTBEAT", "1.5", 1_500],
   ])("parses %s=%s", (name, value, expected) => {
-    const key = { PENDING_DURATION: "pendingDurationMs", PORT: "port" }[name] ?? "errorProbability";
+    const key =
+      {
+        PENDING_DURATION: "pendingDurationMs",
+        PORT: "port",
+        ETA_ERROR: "etaError",
+        LONG_POLL_MAX_WAIT: "maxWaitSeconds",
+        SSE_PROGRESS_INTERVAL: "sseProgressIntervalMs",
+        SSE_HEARTBEAT: "sseHeartbeatMs",
+      }[name] ?? "errorProbability";
     expect(loadConfig({ [name]: value })).toMatchObject({ [key]: expected });
   });
 
@@ -69,6 +99,20 @@ describe("loadConfig", () => {
     ["ERROR_PROBABILITY", "1.5"],
     ["ERROR_PROBABILITY", "-0.1"],
     ["ERROR_PROBABILITY", "NaN"],
+    ["ETA_ERROR", "1"],
+    ["ETA_ERROR", "1.5"],
+    ["ETA_ERROR", "-0.1"],
+    ["ETA_ERROR", "twenty"],
+    ["LONG_POLL_MAX_WAIT", "-1"],
+    ["LONG_POLL_MAX_WAIT", "1.5"],
+    ["LONG_POLL_MAX_WAIT", "60s"],
+    ["LONG_POLL_MAX_WAIT", "99999999999999999999"],
+    ["SSE_PROGRESS_INTERVAL", "-1"],
+    ["SSE_PROGRESS_INTERVAL", "fast"],
+    ["SSE_PROGRESS_INTERVAL", "1e3"],
+    ["SSE_HEARTBEAT", "-15"],
+    ["SSE_HEARTBEAT", "15s"],
+    ["SSE_HEARTBEAT", `1${"0".repeat(30)}`],
     ["LOG_LEVEL", "loud"],
   ])("rejects %s=%s with a ConfigError naming the variable", (name, value) => {
     let caught: unknown;

@@ -8,6 +8,8 @@ const base: JobRecord = {
   pendingDurationMs: 4_000,
   outcome: "error",
   failure: { code: "translation_failed", message: "m" },
+  etaError: 0.2,
+  etaBias: 0.5,
   metadata: {},
 };
 

@@ -1,6 +1,12 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { expect, onTestFinished } from "vitest";
-import { buildApp, type AppOptions, type ErrorBody, type JobView } from "../src/index.js";
+import {
+  buildApp,
+  type AppOptions,
+  type ErrorBody,
+  type JobView,
+  type SetTimer,
+} from "../src/index.js";
 
 /** 2025-01-01T00:00:00.000Z: a round start makes expected timestamps easy to read. */
 export const START = Date.UTC(2025, 0, 1);
@@ -9,25 +15,76 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface FakeClock {
   now: () => number;
+  /** Moves time forward, firing due timers in order, each at its own moment. */
   advance(ms: number): void;
+  /** A timer seam on this clock, for the app's scheduler. */
+  setTimer: SetTimer;
+  /** Timers armed and not yet fired or cancelled. */
+  readonly timers: number;
 }
 
 export function fakeClock(start = START): FakeClock {
   let time = start;
+  let seq = 0;
+  const timers = new Map<number, { at: number; callback: () => void }>();
   return {
     now: () => time,
     advance: (ms) => {
-      time += ms;
+      const target = time + ms;
+      for (;;) {
+        let next: [number, { at: number; callback: () => void }] | undefined;
+        for (const entry of timers) {
+          if (entry[1].at <= target && (next === undefined || entry[1].at < next[1].at)) {
+            next = entry;
+          }
+        }
+        if (next === undefined) break;
+        timers.delete(next[0]);
+        time = Math.max(time, next[1].at);
+        next[1].callback();
+      }
+      time = target;
+    },
+    setTimer: (callback, delayMs) => {
+      const id = seq++;
+      timers.set(id, { at: time + delayMs, callback });
+      return () => timers.delete(id);
+    },
+    get timers() {
+      return timers.size;
     },
   };
 }
 
-/** An app on a fake clock starting at START, closed after the test. */
+/** An app on a fake clock (timers included) starting at START, closed after the test. */
 export function setup(options: AppOptions = {}): { app: FastifyInstance; clock: FakeClock } {
   const clock = fakeClock();
-  const app = buildApp({ now: clock.now, ...options });
+  const app = buildApp({ now: clock.now, setTimer: clock.setTimer, ...options });
   onTestFinished(() => app.close());
   return { app, clock };
+}
+
+/** Lets pending I/O callbacks and promise chains run (no real waiting). */
+export async function settle(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Waits, turn by turn of the event loop (no sleeping), until `condition` holds. */
+export async function until(condition: () => boolean, what = "condition"): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** Waits on real time, in short steps, until `condition` holds; for real-socket tests only. */
+export async function eventually(condition: () => boolean, what = "condition"): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 export async function createJob(app: FastifyInstance, body: object = {}): Promise<JobView> {
@@ -47,4 +104,36 @@ export function expectError(response: LightMyRequestResponse, status: number, co
   expect(body.error.message).toEqual(expect.any(String));
   expect(body.error.message).not.toBe("");
   return body.error.message;
+}
+
+export interface ParsedEvent {
+  retry?: string;
+  id?: string;
+  event?: string;
+  data?: string;
+  comments: string[];
+}
+
+/** Splits a text/event-stream into blocks, per the WHATWG parsing rules we rely on. */
+export function parseEvents(text: string): ParsedEvent[] {
+  return text
+    .split("\n\n")
+    .filter((block) => block !== "")
+    .map((block) => {
+      const parsed: ParsedEvent = { comments: [] };
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) {
+          parsed.comments.push(line.slice(1).trim());
+          continue;
+        }
+        const colon = line.indexOf(":");
+        const field = line.slice(0, colon);
+        const value = line.slice(colon + 1).replace(/^ /, "");
+        if (field === "data")
+          parsed.data = parsed.data === undefined ? value : `${parsed.data}\n${value}`;
+        else if (field === "id" || field === "event" || field === "retry") parsed[field] = value;
+        else throw new Error(`Unexpected line ${JSON.stringify(line)}`);
+      }
+      return parsed;
+    });
 }

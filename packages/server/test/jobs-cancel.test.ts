@@ -15,6 +15,8 @@ describe("DELETE /jobs/:id", () => {
       result: "cancelled",
       progress: 0.3,
       updatedAt: iso(START + 3_000),
+      estimatedCompletionAt: iso(START + 3_000),
+      completedAt: iso(START + 3_000),
     };
     expect(response.json()).toEqual(expected);
 

@@ -24,6 +24,7 @@ describe("POST /jobs", () => {
       "progress",
       "createdAt",
       "updatedAt",
+      "estimatedCompletionAt",
       "metadata",
     ]);
     expect(job).toMatchObject({

@@ -36,8 +36,11 @@ async function createMany(app: FastifyInstance, count: number, body: object = {}
 
 describe("GET /jobs/:id", () => {
   it("shows the job as of now", async () => {
-    const { app, clock } = setup({ pendingDurationMs: 4_000, errorProbability: 0 });
+    // An exact estimate (etaError 0) keeps estimatedCompletionAt fixed; estimate.test.ts covers
+    // the biased ones.
+    const { app, clock } = setup({ pendingDurationMs: 4_000, errorProbability: 0, etaError: 0 });
     const job = await createJob(app);
+    expect(job.estimatedCompletionAt).toBe(iso(START + 4_000));
     clock.advance(1_000);
     expect((await app.inject({ url: `/jobs/${job.id}` })).json()).toEqual({
       ...job,
@@ -50,6 +53,7 @@ describe("GET /jobs/:id", () => {
       result: "completed",
       progress: 1,
       updatedAt: iso(START + 4_000),
+      completedAt: iso(START + 4_000),
     });
   });
 

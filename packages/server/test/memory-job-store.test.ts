@@ -6,6 +6,8 @@ const record = (id: string, createdAt = 0): JobRecord => ({
   createdAt,
   pendingDurationMs: 1_000,
   outcome: "completed",
+  etaError: 0.2,
+  etaBias: 0,
   metadata: { tag: id },
 });
 

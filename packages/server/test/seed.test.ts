@@ -55,6 +55,42 @@ describe("seeded outcomes", () => {
     expect((await getJob(app, job2.id)).error).toEqual(FAILURES[0]);
   });
 
+  it("are exactly what the seed gave before estimates existed: two draws per job", async () => {
+    // Recomputed from the raw stream: /status takes draws 1-2, job n draws 2n+1 and 2n+2.
+    const draws = mulberry32(toSeed(1234));
+    const expected = Array.from({ length: 51 }, () => {
+      const failed = draws() < 0.5;
+      const failure = FAILURES[Math.floor(draws() * FAILURES.length)]!;
+      return failed ? `error:${failure.code}` : "completed:-";
+    });
+    expect(await outcomes(1234)).toEqual(expected);
+  });
+
+  it("give each job a reproducible estimate bias from a stream of its own", async () => {
+    const estimates = async (seed: number | string) => {
+      const { app } = setup({ seed, pendingDurationMs: 10_000 });
+      const jobs = [];
+      for (let i = 0; i < 20; i++) jobs.push((await createJob(app)).estimatedCompletionAt);
+      const legacy = (await app.inject({ url: "/status" })).json<LegacyStatusView>();
+      return [legacy.estimatedCompletionAt, ...jobs];
+    };
+    const first = await estimates(1234);
+    expect(await estimates(1234)).toEqual(first);
+    expect(await estimates("1234")).toEqual(first);
+    expect(await estimates(4321)).not.toEqual(first);
+    // Biases differ from job to job, so the estimates do too.
+    expect(new Set(first).size).toBeGreaterThan(15);
+  });
+
+  it("draw one bias per job from etaRandom, overrides or not", async () => {
+    const etaRandom = vi.fn(() => 0.5);
+    const { app } = setup({ etaRandom, random: () => 0.5 });
+    expect(etaRandom).toHaveBeenCalledTimes(1);
+    await createJob(app);
+    await createJob(app, { etaError: 0, pendingDurationMs: 5 });
+    expect(etaRandom).toHaveBeenCalledTimes(3);
+  });
+
   it("use Math.random when no seed is given", async () => {
     const { app, clock } = setup({ pendingDurationMs: 0, errorProbability: 0.5 });
     vi.spyOn(Math, "random").mockReturnValue(0.25);

@@ -10,13 +10,14 @@ async function status(app: ReturnType<typeof setup>["app"]) {
 
 describe("GET /status", () => {
   it("is pending until the duration has passed, then completed, and stays completed", async () => {
-    const { app, clock } = setup({ pendingDurationMs: 10_000, errorProbability: 0 });
+    const { app, clock } = setup({ pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 });
     expect((await status(app)).body).toEqual({
       result: "pending",
       status: "pending",
       progress: 0,
       createdAt: iso(START),
       updatedAt: iso(START),
+      estimatedCompletionAt: iso(START + 10_000),
     });
     clock.advance(9_999);
     expect((await status(app)).body.result).toBe("pending");
@@ -27,6 +28,8 @@ describe("GET /status", () => {
       progress: 1,
       createdAt: iso(START),
       updatedAt: iso(START + 10_000),
+      estimatedCompletionAt: iso(START + 10_000),
+      completedAt: iso(START + 10_000),
     });
     clock.advance(86_400_000);
     const later = (await status(app)).body;
@@ -60,6 +63,8 @@ describe("GET /status", () => {
       "progress",
       "createdAt",
       "updatedAt",
+      "estimatedCompletionAt",
+      "completedAt",
       "error",
     ]);
   });

@@ -1,4 +1,4 @@
-import { TranslationStatusClient } from "@translation-status/client";
+import { TranslationStatusClient, type WaitMode } from "@translation-status/client";
 import { loadConfig, startServer } from "@translation-status/server";
 import { formatDuration } from "../duration.js";
 import type { ExitCode } from "../exit-codes.js";
@@ -14,6 +14,8 @@ export interface DemoOptions {
   /** @default 0 (any free port) */
   port: number;
   maxWaitMs?: number;
+  /** @default "auto" */
+  mode?: WaitMode;
   json: boolean;
 }
 
@@ -53,6 +55,7 @@ export async function demoCommand(io: Io, options: DemoOptions): Promise<ExitCod
     return await waitAndReport(client, io, {
       jobId,
       json: options.json,
+      ...(options.mode !== undefined && { mode: options.mode }),
       ...(options.maxWaitMs !== undefined && { maxWaitMs: options.maxWaitMs }),
     });
   } finally {

@@ -7,7 +7,10 @@ import { createLiveView } from "../render/live-line.js";
 import { detectionDelayMs, waitReport } from "../summary.js";
 import { reportFailure } from "./report-failure.js";
 
-export interface WaitAndReportOptions extends Omit<WaitOptions, "signal" | "onPoll"> {
+export interface WaitAndReportOptions extends Omit<
+  WaitOptions,
+  "signal" | "onPoll" | "onProgress"
+> {
   json: boolean;
 }
 
@@ -29,6 +32,7 @@ export async function waitAndReport(
       ...waitOptions,
       ...(io.signal && { signal: io.signal }),
       onPoll: (event) => view?.poll(event),
+      onProgress: (event) => view?.progress(event),
     });
   } catch (error) {
     view?.stop();
@@ -69,7 +73,7 @@ export async function waitAndReport(
     const detected =
       delay === undefined ? "" : `, detected ${formatDuration(delay)} after it finished`;
     io.stdout.write(
-      `${result.requests} request${result.requests === 1 ? "" : "s"} in ${formatDuration(result.elapsedMs)}${detected}\n`,
+      `${result.requests} request${result.requests === 1 ? "" : "s"} (${result.mode}) in ${formatDuration(result.elapsedMs)}${detected}\n`,
     );
   }
   return result.status === "completed" ? ExitCode.Completed : ExitCode.JobFailed;

@@ -7,8 +7,9 @@ export interface JobFailure {
 }
 
 /**
- * What a store keeps about a job. Status, progress and updatedAt are derived from it and the clock
- * (see `derive.ts`), so nothing needs ticking and a store only ever writes on create and cancel.
+ * What a store keeps about a job. Status, progress, updatedAt and estimates are derived from it
+ * and the clock (see `derive.ts`, `estimate.ts`), so nothing needs ticking and a store only ever
+ * writes on create and cancel.
  */
 export interface JobRecord {
   id: string;
@@ -16,6 +17,10 @@ export interface JobRecord {
   createdAt: number;
   pendingDurationMs: number;
   outcome: JobOutcome;
+  /** The bound E (0 <= E < 1) on the relative error of this job's estimates of the time left. */
+  etaError: number;
+  /** Drawn at creation, in [-1, 1]: estimates of the time left are the truth times 1 + E * bias. */
+  etaBias: number;
   /** Present exactly when `outcome` is "error". */
   failure?: JobFailure;
   /** Milliseconds since the epoch; set only while the job was pending. */

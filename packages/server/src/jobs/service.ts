@@ -2,25 +2,40 @@ import { ApiError } from "../errors.js";
 import type { JobStore } from "../store/job-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { deriveState, type JobStatus } from "./derive.js";
+import { drawEtaBias } from "./estimate.js";
 import { pickFailure } from "./failures.js";
 import { newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
 import type { Random } from "./random.js";
 import type { JobRecord } from "./record.js";
-import { toJobView, toLegacyView, type JobView, type LegacyStatusView } from "./view.js";
+import { toJobView, type JobView } from "./view.js";
 
 export interface JobServiceOptions {
   store: JobStore;
   now: () => number;
+  /** Draws outcomes and failure reasons. */
   random: Random;
+  /** Draws estimate biases: a stream of its own, so adding it left the outcomes unchanged. */
+  etaRandom: Random;
   pendingDurationMs: number;
   errorProbability: number;
+  etaError: number;
+  /** Told of every cancel once the store has it, so whoever waits on the job hears at once. */
+  onCancel?: (record: JobRecord) => void;
 }
 
 export interface CreateJobInput {
   pendingDurationMs?: number;
   errorProbability?: number;
+  etaError?: number;
   metadata?: Record<string, unknown>;
+}
+
+/** A record and the moment it was read: everything a response needs, views and hints alike. */
+export interface JobSnapshot {
+  record: JobRecord;
+  /** Milliseconds since the epoch. */
+  at: number;
 }
 
 export interface ListJobsInput {
@@ -46,21 +61,25 @@ export class JobService {
     this.#legacy = this.#newRecord("legacy", { metadata: {} });
   }
 
-  legacyStatus(): LegacyStatusView {
-    return toLegacyView(this.#legacy, this.#options.now());
+  /** The `/status` job as of now. */
+  legacy(): JobSnapshot {
+    return { record: this.#legacy, at: this.#options.now() };
   }
 
-  async create(input: CreateJobInput): Promise<JobView> {
+  /** A new job, as of its creation. */
+  async create(input: CreateJobInput): Promise<JobSnapshot> {
     const metadata = input.metadata ?? {};
     const problem = metadataProblem(metadata);
     if (problem !== undefined) throw new ApiError("invalid_request", problem);
     const record = this.#newRecord(newJobId(), { ...input, metadata });
     await this.#options.store.insert(record);
-    return toJobView(record, record.createdAt);
+    return { record, at: record.createdAt };
   }
 
-  async get(id: string): Promise<JobView> {
-    return toJobView(await this.#find(id), this.#options.now());
+  /** The job as of now; 404 `job_not_found` when there is none. */
+  async get(id: string): Promise<JobSnapshot> {
+    const record = await this.#find(id);
+    return { record, at: this.#options.now() };
   }
 
   /** One page in creation order. With `status`, filtering is on the state at this moment. */
@@ -86,7 +105,7 @@ export class JobService {
     }
   }
 
-  async cancel(id: string): Promise<JobView> {
+  async cancel(id: string): Promise<JobSnapshot> {
     const record = await this.#find(id);
     const now = this.#options.now();
     const { status } = deriveState(record, now);
@@ -98,13 +117,16 @@ export class JobService {
     }
     const cancelled: JobRecord = { ...record, cancelledAt: now };
     await this.#options.store.update(cancelled);
-    return toJobView(cancelled, now);
+    this.#options.onCancel?.(cancelled);
+    return { record: cancelled, at: now };
   }
 
-  // Every record takes exactly two draws, outcome then failure, so the n-th job's fate depends
-  // only on the seed and n, never on earlier outcomes or per-job overrides.
+  // Every record takes exactly two draws from `random`, outcome then failure, and one from
+  // `etaRandom`, so the n-th job's fate and bias depend only on the seed and n, never on earlier
+  // outcomes or per-job overrides. The bias has a stream of its own: a third draw from `random`
+  // would have shifted every later job's outcome for a given seed.
   #newRecord(id: string, input: CreateJobInput & { metadata: Record<string, unknown> }): JobRecord {
-    const { random, now } = this.#options;
+    const { random, etaRandom, now } = this.#options;
     const errorProbability = input.errorProbability ?? this.#options.errorProbability;
     const failed = random() < errorProbability;
     const failure = pickFailure(random());
@@ -114,6 +136,8 @@ export class JobService {
       pendingDurationMs: input.pendingDurationMs ?? this.#options.pendingDurationMs,
       outcome: failed ? "error" : "completed",
       ...(failed && { failure }),
+      etaError: input.etaError ?? this.#options.etaError,
+      etaBias: drawEtaBias(etaRandom()),
       metadata: input.metadata,
     };
   }

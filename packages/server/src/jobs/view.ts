@@ -1,10 +1,11 @@
 import type { ErrorBody } from "../errors.js";
 import { deriveState, type JobStatus } from "./derive.js";
+import { estimateTimes } from "./estimate.js";
 import type { JobRecord } from "./record.js";
 
 export type { JobStatus };
 
-/** The job as the API shows it. `pendingDurationMs` and a future outcome stay hidden. */
+/** The job as the API shows it. Its duration, estimate bias and future outcome stay hidden. */
 export interface JobView {
   id: string;
   status: JobStatus;
@@ -15,6 +16,10 @@ export interface JobView {
   createdAt: string;
   /** ISO 8601 with milliseconds: the moment of the last status change. */
   updatedAt: string;
+  /** ISO 8601 with milliseconds: the server's estimate while pending, then `completedAt`. */
+  estimatedCompletionAt: string;
+  /** ISO 8601 with milliseconds: when it completed, failed or was cancelled; only once it has. */
+  completedAt?: string;
   metadata: Record<string, unknown>;
   /** Only when `status` is "error". */
   error?: { code: string; message: string };
@@ -27,6 +32,8 @@ export interface LegacyStatusView {
   progress: number;
   createdAt: string;
   updatedAt: string;
+  estimatedCompletionAt: string;
+  completedAt?: string;
   error?: { code: string; message: string };
 }
 
@@ -34,20 +41,24 @@ export type { ErrorBody };
 
 export function toJobView(record: JobRecord, now: number): JobView {
   const { status, progress, updatedAt } = deriveState(record, now);
+  const { estimatedCompletionAt, completedAt } = estimateTimes(record, now);
   return {
     id: record.id,
     status,
     result: status,
     progress,
-    createdAt: new Date(record.createdAt).toISOString(),
-    updatedAt: new Date(updatedAt).toISOString(),
+    createdAt: iso(record.createdAt),
+    updatedAt: iso(updatedAt),
+    estimatedCompletionAt: iso(estimatedCompletionAt),
+    ...(completedAt !== undefined && { completedAt: iso(completedAt) }),
     metadata: record.metadata,
     ...(status === "error" && record.failure && { error: { ...record.failure } }),
   };
 }
 
 export function toLegacyView(record: JobRecord, now: number): LegacyStatusView {
-  const { status, progress, createdAt, updatedAt, error } = toJobView(record, now);
+  const { status, progress, createdAt, updatedAt, estimatedCompletionAt, completedAt, error } =
+    toJobView(record, now);
   // The legacy job is never stored, so nothing can cancel it.
   if (status === "cancelled") throw new Error("The legacy job cannot be cancelled");
   return {
@@ -56,6 +67,12 @@ export function toLegacyView(record: JobRecord, now: number): LegacyStatusView {
     progress,
     createdAt,
     updatedAt,
+    estimatedCompletionAt,
+    ...(completedAt !== undefined && { completedAt }),
     ...(error && { error }),
   };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { JobStatus } from "../jobs/derive.js";
 import type { CreateJobInput, JobService } from "../jobs/service.js";
+import { toJobView } from "../jobs/view.js";
+import { sendJob } from "./job-reply.js";
+import { readWithWait, streamJob, type LiveOptions } from "./live.js";
 import {
   createJobBodySchema,
   errorResponses,
@@ -12,6 +15,7 @@ import {
 
 export interface JobRoutesOptions {
   service: JobService;
+  live: LiveOptions;
   maxListLimit: number;
 }
 
@@ -25,11 +29,18 @@ interface ListQuery {
   status?: JobStatus;
 }
 
-/** Many jobs: create, read, list, cancel. */
+/** Many jobs: create, read (or wait for), stream, list, cancel. */
 export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app,
-  { service, maxListLimit },
+  { service, live, maxListLimit },
 ) => {
+  const jobReply = (id: string, statusCode = 200) => ({
+    path: `/jobs/${encodeURIComponent(id)}`,
+    maxWaitSeconds: live.maxWaitSeconds,
+    render: toJobView,
+    statusCode,
+  });
+
   // Create: 201, the job, and a Location header.
   app.post<{ Body: CreateJobInput }>(
     "/jobs",
@@ -44,8 +55,10 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const job = await service.create(request.body);
-      return reply.code(201).header("location", `/jobs/${job.id}`).send(job);
+      const snapshot = await service.create(request.body);
+      const { id } = snapshot.record;
+      reply.header("location", `/jobs/${id}`);
+      return sendJob(reply, snapshot, jobReply(id, 201));
     },
   );
 
@@ -69,7 +82,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     },
   );
 
-  // Read one job as it is right now.
+  // Read one job as it is right now, or once it changes with `Prefer: wait=N`.
   app.get<{ Params: JobParams }>(
     "/jobs/:id",
     {
@@ -78,7 +91,23 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
         response: { 200: jobViewSchema, ...errorResponses(404) },
       },
     },
-    async (request) => service.get(request.params.id),
+    async (request, reply) => {
+      const { id } = request.params;
+      const snapshot = await readWithWait(request, reply, live, () => service.get(id));
+      return sendJob(reply, snapshot, jobReply(id));
+    },
+  );
+
+  // Server-Sent Events: the state now, progress while pending, `done` at the end. 404 before
+  // any stream for an unknown job; no HEAD, which would hold a bodiless response open.
+  app.get<{ Params: JobParams }>(
+    "/jobs/:id/events",
+    {
+      exposeHeadRoute: false,
+      schema: { params: jobIdParamsSchema, response: errorResponses(404) },
+    },
+    async (request, reply) =>
+      streamJob(request, reply, live, await service.get(request.params.id), toJobView),
   );
 
   // Cancel a pending job; 409 once it has finished.
@@ -90,7 +119,10 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
         response: { 200: jobViewSchema, ...errorResponses(404, 409) },
       },
     },
-    async (request) => service.cancel(request.params.id),
+    async (request, reply) => {
+      const { id } = request.params;
+      return sendJob(reply, await service.cancel(id), jobReply(id));
+    },
   );
 };
 

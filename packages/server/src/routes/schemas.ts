@@ -21,9 +21,28 @@ const jobErrorSchema = {
   properties: { code: { type: "string" }, message: { type: "string" } },
 } as const;
 
+const estimatedCompletionAt = {
+  ...timestamp,
+  description: "The server's estimate of the end while pending; completedAt once terminal",
+} as const;
+
+const completedAt = {
+  ...timestamp,
+  description: "When the job completed, failed or was cancelled; absent while pending",
+} as const;
+
 export const jobViewSchema = {
   type: "object",
-  required: ["id", "status", "result", "progress", "createdAt", "updatedAt", "metadata"],
+  required: [
+    "id",
+    "status",
+    "result",
+    "progress",
+    "createdAt",
+    "updatedAt",
+    "estimatedCompletionAt",
+    "metadata",
+  ],
   properties: {
     id: { type: "string" },
     status: jobStatusSchema,
@@ -31,6 +50,8 @@ export const jobViewSchema = {
     progress: { type: "number", minimum: 0, maximum: 1 },
     createdAt: timestamp,
     updatedAt: { ...timestamp, description: "When the status last changed" },
+    estimatedCompletionAt,
+    completedAt,
     metadata: { type: "object", additionalProperties: true },
     error: jobErrorSchema,
   },
@@ -41,13 +62,15 @@ const legacyResult = { type: "string", enum: ["pending", "completed", "error"] }
 export const legacyStatusSchema = {
   type: "object",
   description: "`result` comes first and is all the original clients read; the rest is additive",
-  required: ["result", "status", "progress", "createdAt", "updatedAt"],
+  required: ["result", "status", "progress", "createdAt", "updatedAt", "estimatedCompletionAt"],
   properties: {
     result: legacyResult,
     status: legacyResult,
     progress: { type: "number", minimum: 0, maximum: 1 },
     createdAt: timestamp,
     updatedAt: timestamp,
+    estimatedCompletionAt,
+    completedAt,
     error: jobErrorSchema,
   },
 } as const;
@@ -96,6 +119,13 @@ export const createJobBodySchema = {
       minimum: 0,
       maximum: 1,
       description: "Chance this job ends in error; defaults to the server's setting",
+    },
+    etaError: {
+      type: "number",
+      minimum: 0,
+      maximum: 0.99,
+      description:
+        "Bound on the relative error of this job's estimates of the time left; defaults to the server's setting",
     },
     metadata: {
       type: "object",

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import type { EventStreams } from "./events/event-streams.js";
+import type { JobWatch } from "./events/job-watch.js";
+import type { LongPolls } from "./events/long-polls.js";
+import type { Scheduler } from "./events/scheduler.js";
+
+/** The live machinery behind an app, for tests and benchmarks; not part of the public API. */
+export interface AppInternals {
+  scheduler: Scheduler;
+  watch: JobWatch;
+  longPolls: LongPolls;
+  streams: EventStreams;
+}
+
+const internals = new WeakMap<FastifyInstance, AppInternals>();
+
+export function setAppInternals(app: FastifyInstance, value: AppInternals): void {
+  internals.set(app, value);
+}
+
+/** What `buildApp` wired into `app`. Throws for an app it did not build. */
+export function appInternals(app: FastifyInstance): AppInternals {
+  const value = internals.get(app);
+  if (value === undefined) throw new TypeError("Not an app built by buildApp");
+  return value;
+}

@@ -1,0 +1,51 @@
+import { deriveState } from "./derive.js";
+import type { JobRecord } from "./record.js";
+
+/**
+ * The bias of a job's estimate, in [-1, 1], from a draw in [0, 1). Drawn once at creation: the
+ * estimate errs the same way for the whole life of a job, as a real model's would.
+ */
+export function drawEtaBias(draw: number): number {
+  return Math.min(Math.max(draw * 2 - 1, -1), 1);
+}
+
+/**
+ * The estimated total duration at `progress` (0..1, time-linear): `D * (1 + E * u * (1 - p))`. The
+ * error shrinks as the job advances, so the estimated remaining time is always the true remaining
+ * time times `1 + E * u`: off by up to ±E at the start, exact at the end.
+ *
+ * @example
+ * estimatedTotalMs(10_000, 0.5, 0.2, 1); // 11_000: 5 s left, estimated 6 s
+ */
+export function estimatedTotalMs(
+  durationMs: number,
+  progress: number,
+  etaError: number,
+  bias: number,
+): number {
+  return durationMs * (1 + etaError * bias * (1 - progress));
+}
+
+export interface JobTimes {
+  /** Milliseconds since the epoch: the estimate while pending, `completedAt` once terminal. */
+  estimatedCompletionAt: number;
+  /** Milliseconds since the epoch: when the job completed, failed or was cancelled; only then. */
+  completedAt?: number;
+}
+
+/** When the job is expected to end, as the server would estimate it at `now`, in whole ms. */
+export function estimateTimes(record: JobRecord, now: number): JobTimes {
+  const state = deriveState(record, now);
+  if (state.status !== "pending") {
+    return { estimatedCompletionAt: state.updatedAt, completedAt: state.updatedAt };
+  }
+  // A clock before creation (only ever a test's) reads as the creation moment, like progress.
+  const progress = Math.max(0, now - record.createdAt) / record.pendingDurationMs;
+  const total = estimatedTotalMs(
+    record.pendingDurationMs,
+    progress,
+    record.etaError,
+    record.etaBias,
+  );
+  return { estimatedCompletionAt: record.createdAt + Math.round(total) };
+}

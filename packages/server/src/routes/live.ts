@@ -1,0 +1,69 @@
+import type { OutgoingHttpHeaders } from "node:http";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { doneEventId, type EventStreams } from "../events/event-streams.js";
+import type { LongPolls } from "../events/long-polls.js";
+import { parseLastEventId } from "../events/sse-format.js";
+import { deriveState } from "../jobs/derive.js";
+import type { JobRecord } from "../jobs/record.js";
+import type { JobSnapshot } from "../jobs/service.js";
+import { preferredWait } from "./prefer.js";
+
+/** What the routes need to hold requests and stream events. */
+export interface LiveOptions {
+  longPolls: LongPolls;
+  streams: EventStreams;
+  /** Longest `Prefer: wait` honoured, in seconds. */
+  maxWaitSeconds: number;
+}
+
+/**
+ * Reads a job, honouring `Prefer: wait=N` (RFC 7240): a pending job is held until its status
+ * changes or min(N, max) seconds pass, then read again. Sets `Vary: Prefer` always, and
+ * `Preference-Applied: wait=M` whenever a valid wait was asked for.
+ */
+export async function readWithWait(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { longPolls, maxWaitSeconds }: LiveOptions,
+  load: () => Promise<JobSnapshot> | JobSnapshot,
+): Promise<JobSnapshot> {
+  // Before the read, so a 404 says it too: caches must key on Prefer either way.
+  reply.header("vary", "Prefer");
+  const requested = preferredWait(request.headers.prefer);
+  const snapshot = await load();
+  if (requested === undefined) return snapshot;
+  const wait = Math.min(requested, maxWaitSeconds);
+  reply.header("preference-applied", `wait=${wait}`);
+  if (wait === 0 || deriveState(snapshot.record, snapshot.at).status !== "pending") return snapshot;
+  await longPolls.hold(snapshot.record, snapshot.at + wait * 1_000, reply.raw);
+  return load();
+}
+
+/**
+ * Answers `GET .../events`: 204 when a client resuming with `Last-Event-ID` (or `?lastEventId=`)
+ * has already seen the terminal event, else a Server-Sent Events stream.
+ */
+export function streamJob(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { streams }: LiveOptions,
+  { record, at }: JobSnapshot,
+  render: (record: JobRecord, now: number) => unknown,
+) {
+  const query = request.query as Record<string, unknown> | undefined;
+  const lastId =
+    parseLastEventId(request.headers["last-event-id"]) ?? parseLastEventId(query?.lastEventId);
+  const doneId = doneEventId(record, at);
+  // 204 is how a server tells EventSource to stop reconnecting.
+  if (doneId !== undefined && lastId !== undefined && lastId >= doneId) {
+    return reply.code(204).send();
+  }
+  reply.hijack();
+  // Headers set so far (x-request-id) are ours to send now that Fastify is out of the way.
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = value;
+  }
+  streams.open(reply.raw, { record, render }, headers);
+  return reply;
+}
