@@ -47,9 +47,19 @@ export interface WaitResult {
 /** How a wait gets its observations. `auto` picks the best the server advertises. */
 export type WaitMode = "auto" | "poll" | "long-poll" | "stream";
 
-/** Where the delay before the next request came from, in order of authority. */
+/**
+ * Where the delay before the next request came from: the order of authority, then `stream`
+ * (opening or reopening the push stream) and `deadline` (clamped to the time left).
+ */
 export type DelaySource =
-  "explicit" | "poll-after" | "retry-after" | "estimate" | "learned" | "backoff" | "deadline";
+  | "explicit"
+  | "poll-after"
+  | "retry-after"
+  | "estimate"
+  | "learned"
+  | "backoff"
+  | "stream"
+  | "deadline";
 
 /** Reported to `onPoll` after every request of a wait (a stream counts when it ends). */
 export interface PollEvent {

@@ -324,7 +324,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       // Straight into a new stream; after a drop, after the pause the server asked for.
       const pause = requestMode === "stream" ? Math.max(sse.retryMs ?? 1_000, o.minIntervalMs) : 0;
       const delayMs = Math.min(pause, o.maxIntervalMs, remainingMs);
-      return { delayMs, source: delayMs === remainingMs ? "deadline" : "retry-after" };
+      return { delayMs, source: delayMs === remainingMs && pause > 0 ? "deadline" : "stream" };
     }
     const now = clock.now();
     const window = durationWindow(deps.model.samples(o.kind), o.expectedDurationMs);
