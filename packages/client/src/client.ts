@@ -210,7 +210,7 @@ export class TranslationStatusClient {
           const response = await requestJson(this.#transport, request);
           return {
             snapshot: this.#snapshotOf(response, request.context),
-            hints: readHints(response.headers, response.body, url, Date.now()),
+            hints: readHints(response.headers, response.body, url, this.#transport.clock.now()),
           };
         },
         stream: ({ attempt, url: eventsUrl, signal, state, idleTimeoutMs, onObservation }) => {

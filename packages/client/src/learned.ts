@@ -109,19 +109,41 @@ export function durationWindow(
   return undefined;
 }
 
+/** How the learned schedule spaces its polls. */
+export interface LearnedSpacing {
+  /**
+   * Widest gap between two polls inside the window. The wait passes the interval its cold
+   * backoff settles at on average, so learning never makes polls denser than not learning.
+   */
+  maxStepMs: number;
+  /** Widest gap once the job has outlived the window. */
+  maxOverrunStepMs: number;
+  /**
+   * Widest gap as a share of the job's age: the growth of cold backoff (`backoffFactor − 1`),
+   * so a window too wide to say much is never polled more sparsely than backoff would.
+   */
+  maxStepShareOfAge: number;
+}
+
+/** Timers can fire a hair early; within this, a poll counts as on time. */
+const ON_TIME_MS = 1;
+
 /**
  * Where to poll next for a job `ageMs` old, given its window: one jump to the window's start,
- * then evenly spaced polls across it (a fifth of the window apart, at most `maxStepMs`), since
- * a job is as likely to end anywhere in it. Undefined once the job outlives the window: then
- * nothing learned applies and the caller backs off as if cold.
+ * then evenly spaced polls across it (a fifth of the window apart, at most `maxStepMs` and at
+ * most `maxStepShareOfAge` of the job's age), since a job is as likely to end anywhere in it. A
+ * job that outlives the window is polled at half its overrun (at least a step, at most
+ * `maxOverrunStepMs`): backoff that starts from what was learned rather than from scratch.
  */
 export function learnedDelay(
   ageMs: number,
   window: DurationWindow,
-  maxStepMs: number,
-): number | undefined {
-  if (ageMs < window.earliestMs) return window.earliestMs - ageMs;
-  if (ageMs >= window.latestMs) return undefined;
-  const step = Math.min((window.latestMs - window.earliestMs) / 5, maxStepMs);
-  return Math.min(step, window.latestMs - ageMs);
+  spacing: LearnedSpacing,
+): number {
+  if (ageMs < window.earliestMs - ON_TIME_MS) return window.earliestMs - ageMs;
+  let step = Math.min((window.latestMs - window.earliestMs) / 5, spacing.maxStepMs);
+  if (spacing.maxStepShareOfAge > 0) step = Math.min(step, ageMs * spacing.maxStepShareOfAge);
+  if (ageMs < window.latestMs - ON_TIME_MS) return Math.min(step, window.latestMs - ageMs);
+  const overrun = Math.max(step, (ageMs - window.latestMs) / 2);
+  return Math.min(overrun, Math.max(step, spacing.maxOverrunStepMs));
 }

@@ -111,12 +111,12 @@ export interface WaitOptions {
   /**
    * The longest gap between two requests, whatever the backoff or a server hint says, so a
    * huge `Retry-After` cannot stall the wait.
-   * @default 600_000 (10 minutes)
+   * @default 3_600_000 (1 hour, the default deadline: a server's hint is trusted whole)
    */
   maxIntervalMs?: number;
   /**
    * The shortest gap between two requests, whatever a server hint says.
-   * @default 100
+   * @default 50
    */
   minIntervalMs?: number;
   /**
@@ -179,8 +179,8 @@ export const WAIT_DEFAULTS = {
   initialIntervalMs: 1_000,
   backoffFactor: 1.5,
   maxBackoffMs: 30_000,
-  maxIntervalMs: 600_000,
-  minIntervalMs: 100,
+  maxIntervalMs: 3_600_000,
+  minIntervalMs: 50,
   jitter: 0.2,
   kind: "default",
   longPollWaitMs: 60_000,

@@ -46,6 +46,8 @@ export interface ScheduledDelay {
  * growing by `backoffFactor` each time, never above `maxBackoffMs`.
  */
 export function nominalInterval(attempt: number, options: BackoffOptions): number {
+  // 0 × Infinity is NaN: a zero interval stays zero however many attempts have passed.
+  if (options.initialIntervalMs === 0) return 0;
   const grown = options.initialIntervalMs * options.backoffFactor ** Math.max(0, attempt - 1);
   return Math.min(options.maxBackoffMs, grown);
 }

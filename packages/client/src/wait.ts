@@ -143,6 +143,9 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   let eventsUrl = `${deps.statusUrl}/events`;
   let longPollMaxMs: number | undefined;
   let canLongPoll = o.mode === "long-poll";
+  // Whether the last request was a long-poll the server really held: only then may the next
+  // one follow at once without breaking minIntervalMs.
+  let lastHeld = false;
   const sse: SseState = { lastEventId: undefined, retryMs: undefined };
 
   const stepDown = () => {
@@ -222,6 +225,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
             ? Math.min(o.longPollWaitMs, longPollMaxMs ?? Infinity, Math.max(0, remaining))
             : undefined;
         const sentAt = clock.now();
+        lastHeld = false;
         observation = await deps.poll({ attempt, signal, preferWaitMs });
         result = see(observation);
         if (
@@ -235,6 +239,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
           // Still pending, and the server did not say it held the request, or did not hold it:
           // it cannot long-poll, and asking again at once would be a tight loop.
           if (applied === undefined || (applied > 0 && held < applied / 2)) nextMode = "poll";
+          else lastHeld = true;
         }
       }
     } catch (cause) {
@@ -342,15 +347,30 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
           hints?.estimatedCompletionAt === undefined
             ? undefined
             : hints.estimatedCompletionAt - now,
-        learnedDelayMs: window && learnedDelay(age, window, o.maxBackoffMs / 2),
+        learnedDelayMs:
+          window &&
+          learnedDelay(age, window, {
+            maxStepMs: o.maxBackoffMs * (1 - o.jitter / 2),
+            maxOverrunStepMs: o.maxBackoffMs,
+            maxStepShareOfAge: o.backoffFactor - 1,
+          }),
       },
       o,
       deps.random,
     );
     backoffAttempt = delay.source === "backoff" ? backoffAttempt + 1 : 0;
-    // A held request paces itself: with nothing better to go on, ask again at once.
-    if (!failed && mode === "long-poll" && delay.source === "backoff") {
-      return { delayMs: 0, source: "backoff" };
+    if (!failed && mode === "long-poll" && delay.source !== "deadline") {
+      const soonest = lastHeld ? 0 : o.minIntervalMs;
+      // A held request paces itself: with nothing better to go on, ask again at once.
+      if (delay.source === "backoff") return { delayMs: soonest, source: "backoff" };
+      // Start the hold early enough that it spans the estimated completion: a hint meant for
+      // polling ("just after the window") would otherwise sleep past a job that ends early.
+      const estimated = hints?.estimatedCompletionAt;
+      if (estimated !== undefined) {
+        const hold = Math.min(o.longPollWaitMs, longPollMaxMs ?? Infinity);
+        const spanning = Math.max(soonest, estimated - now - hold / 2);
+        if (spanning < delay.delayMs) return { delayMs: spanning, source: "estimate" };
+      }
     }
     return delay;
   }

@@ -57,18 +57,31 @@ describe("durationWindow", () => {
 
 describe("learnedDelay", () => {
   const window = { earliestMs: 800, latestMs: 1_300 };
+  const spacing = { maxStepMs: 1_000, maxOverrunStepMs: 2_000, maxStepShareOfAge: 0 };
 
   it("jumps to the window's start", () => {
-    expect(learnedDelay(100, window, 1_000)).toBe(700);
+    expect(learnedDelay(100, window, spacing)).toBe(700);
+  });
+
+  it("counts a timer that fired a hair early as on time, so it does not jump twice", () => {
+    expect(learnedDelay(799.5, window, spacing)).toBe(100);
   });
 
   it("spreads polls across the window, a fifth of it apart, at most maxStepMs", () => {
-    expect(learnedDelay(800, window, 1_000)).toBe(100);
-    expect(learnedDelay(800, window, 40)).toBe(40);
-    expect(learnedDelay(1_250, window, 1_000)).toBe(50);
+    expect(learnedDelay(800, window, spacing)).toBe(100);
+    expect(learnedDelay(800, window, { ...spacing, maxStepMs: 40 })).toBe(40);
+    expect(learnedDelay(1_250, window, spacing)).toBe(50);
   });
 
-  it("gives up once the job outlives everything learned", () => {
-    expect(learnedDelay(1_300, window, 1_000)).toBeUndefined();
+  it("never spaces polls wider than backoff would at the same age", () => {
+    const wide = { earliestMs: 1_000, latestMs: 30_000 };
+    expect(learnedDelay(1_000, wide, { ...spacing, maxStepShareOfAge: 0.5 })).toBe(500);
+    expect(learnedDelay(1_000, wide, spacing)).toBe(1_000);
+  });
+
+  it("backs off from what it learned once the job outlives the window", () => {
+    expect(learnedDelay(1_300, window, spacing)).toBe(100);
+    expect(learnedDelay(1_700, window, spacing)).toBe(200);
+    expect(learnedDelay(100_000, window, spacing)).toBe(2_000);
   });
 });

@@ -8,6 +8,9 @@ import {
 } from "@translation-status/client";
 import { VirtualClock } from "../../../test/support/virtual-clock.js";
 
+// A fixed seed keeps the suite deterministic; FC_SEED explores other corners locally.
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20_261_124) });
+
 const ms = (max: number) => fc.double({ min: 0, max, noNaN: true });
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 

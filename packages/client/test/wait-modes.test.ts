@@ -67,7 +67,7 @@ describe("server hints", () => {
   it("caps a hint at maxIntervalMs and lets the caller's pollIntervalMs override it", async () => {
     const slow = jsonResponse(job("pending"), 200, { "poll-after-ms": "3600000" });
     const capped = setup([slow, { json: job("completed") }]);
-    await capped.wait({ mode: "poll" });
+    await capped.wait({ mode: "poll", maxIntervalMs: 600_000 });
     expect(capped.times()).toEqual([0, 600_000]);
 
     const explicit = setup([slow, { json: job("completed") }]);
@@ -272,7 +272,7 @@ describe("push stream", () => {
     expect(result.status).toBe("completed");
     expect(calls.map((c) => [c.url, c.at])).toEqual([
       [EVENTS_URL, 0],
-      [JOB_URL, 5_100],
+      [JOB_URL, 5_050],
     ]);
     expect(clock.pendingTimers).toBe(0);
   });

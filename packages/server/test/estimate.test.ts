@@ -33,10 +33,10 @@ describe("drawEtaBias", () => {
 });
 
 describe("estimatedTotalMs", () => {
-  it("is D * (1 + E * u * (1 - p))", () => {
+  it("is D * (1 + E * u * (1 - p)^2)", () => {
     expect(estimatedTotalMs(10_000, 0, 0.2, 1)).toBeCloseTo(12_000, 9);
     expect(estimatedTotalMs(10_000, 0, 0.2, -1)).toBeCloseTo(8_000, 9);
-    expect(estimatedTotalMs(10_000, 0.5, 0.2, 0.5)).toBeCloseTo(10_500, 9);
+    expect(estimatedTotalMs(10_000, 0.5, 0.2, 0.5)).toBeCloseTo(10_250, 9);
     expect(estimatedTotalMs(10_000, 1, 0.2, 1)).toBe(10_000);
     expect(estimatedTotalMs(10_000, 0.3, 0, -1)).toBe(10_000);
   });
@@ -46,17 +46,18 @@ describe("estimateTimes", () => {
   const biases = [-1, -0.6, -0.1, 0, 0.3, 0.75, 1];
   const errors = [0, 0.05, 0.2, 0.5, 0.99];
 
-  it("keeps the estimated time left within [1 - E, 1 + E] of the truth, skewed by 1 + E·u", () => {
+  it("keeps the estimated time left within 1 ± E·(1 − p) of the truth, skewed by 1 + E·u·(1 − p)", () => {
     for (const etaError of errors) {
       for (const etaBias of biases) {
         const job = record({ etaError, etaBias });
         for (let elapsed = 0; elapsed < 10_000; elapsed += 137) {
           const { estimated, truth } = remaining(job, START + elapsed);
+          const error = etaError * (1 - elapsed / 10_000);
           // Whole milliseconds: the estimate is rounded once.
-          const skewed = truth * (1 + etaError * etaBias);
+          const skewed = truth * (1 + error * etaBias);
           expect(Math.abs(estimated - skewed)).toBeLessThanOrEqual(0.5 + 1e-6);
-          expect(estimated).toBeGreaterThanOrEqual(truth * (1 - etaError) - 0.5 - 1e-6);
-          expect(estimated).toBeLessThanOrEqual(truth * (1 + etaError) + 0.5 + 1e-6);
+          expect(estimated).toBeGreaterThanOrEqual(truth * (1 - error) - 0.5 - 1e-6);
+          expect(estimated).toBeLessThanOrEqual(truth * (1 + error) + 0.5 + 1e-6);
         }
       }
     }
@@ -65,8 +66,8 @@ describe("estimateTimes", () => {
   it("errs the most at the start and converges to the exact end", () => {
     const job = record({ etaError: 0.2, etaBias: -1 });
     expect(estimateTimes(job, START).estimatedCompletionAt).toBe(START + 8_000);
-    expect(estimateTimes(job, START + 5_000).estimatedCompletionAt).toBe(START + 9_000);
-    expect(estimateTimes(job, START + 9_900).estimatedCompletionAt).toBe(START + 9_980);
+    expect(estimateTimes(job, START + 5_000).estimatedCompletionAt).toBe(START + 9_500);
+    expect(estimateTimes(job, START + 9_000).estimatedCompletionAt).toBe(START + 9_980);
     // 0.8 ms left by the estimate, 1 ms in truth: whole milliseconds make it exact.
     expect(estimateTimes(job, START + 9_999).estimatedCompletionAt).toBe(START + 10_000);
     const errors = [0, 2_500, 5_000, 7_500, 9_000, 9_990].map((elapsed) =>
@@ -120,7 +121,7 @@ describe("estimates in the API", () => {
     expect(job).not.toHaveProperty("completedAt");
     clock.advance(5_000);
     const half = (await app.inject({ url: `/jobs/${job.id}` })).json<JobView>();
-    expect(half.estimatedCompletionAt).toBe(iso(START + 10_500));
+    expect(half.estimatedCompletionAt).toBe(iso(START + 10_250));
     expect(half).not.toHaveProperty("completedAt");
     clock.advance(6_000);
     const done = (await app.inject({ url: `/jobs/${job.id}` })).json<JobView>();

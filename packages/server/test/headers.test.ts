@@ -20,13 +20,15 @@ describe("poll hints", () => {
 
     clock.advance(9_167);
     const read = await app.inject({ url: `/jobs/${id}` });
-    const estimated = START + 9_167 + Math.round(833 * 1.1);
+    // E·u = 0.1, so the total is D·(1 + 0.1·(1 − p)²) at p = 0.9167.
+    const estimated = START + Math.round(10_000 * (1 + 0.1 * (1 - 0.9167) ** 2));
     expect(read.json().estimatedCompletionAt).toBe(new Date(estimated).toISOString());
     const expected = pollHintMs({
       now: START + 9_167,
       createdAt: START,
       estimatedCompletionAt: estimated,
       etaError: 0.2,
+      progress: 0.9167,
     });
     expect(read.headers["poll-after-ms"]).toBe(String(expected));
     expect(read.headers["retry-after"]).toBe("1");

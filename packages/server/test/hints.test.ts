@@ -5,12 +5,13 @@ import { estimateTimes } from "../src/jobs/estimate.js";
 import { mulberry32 } from "../src/jobs/random.js";
 import type { JobRecord } from "../src/jobs/record.js";
 
-const hint = (remaining: number, etaError: number, elapsed = 0) =>
+const hint = (remaining: number, etaError: number, elapsed = 0, progress = 0) =>
   pollHintMs({
     now: 1_000_000 + elapsed,
     createdAt: 1_000_000,
     estimatedCompletionAt: 1_000_000 + elapsed + remaining,
     etaError,
+    progress,
   });
 
 describe("pollHintMs", () => {
@@ -18,6 +19,13 @@ describe("pollHintMs", () => {
     expect(hint(12_000, 0.2)).toBe(10_000);
     expect(hint(6_000, 0.5, 4_000)).toBe(4_000);
     expect(hint(1_000, 0.2, 1_000)).toBe(833);
+  });
+
+  it("trusts the estimate more as the job advances: the bound is E·(1 − progress)", () => {
+    // Half done: e = 0.1, window [10 909, 13 333], still wide.
+    expect(hint(12_000, 0.2, 12_000, 0.5)).toBe(10_909);
+    // 99% done: e = 0.002, window of 1.6 ms on 400: narrow, come just after it.
+    expect(hint(400, 0.2, 39_600, 0.99)).toBe(411);
   });
 
   it("comes just after the end of a narrow window: R / (1 - E) + 10", () => {
@@ -68,13 +76,16 @@ describe("pollHintMs", () => {
       let polls = 0;
       while (deriveState(job, now).status === "pending") {
         const { estimatedCompletionAt } = estimateTimes(job, now);
+        const { progress } = deriveState(job, now);
         const next = pollHintMs({
           now,
           createdAt: 0,
           estimatedCompletionAt,
           etaError: job.etaError,
+          progress,
         });
-        const lower = Math.max(0, estimatedCompletionAt - now) / (1 + job.etaError);
+        const error = job.etaError * (1 - progress);
+        const lower = Math.max(0, estimatedCompletionAt - now) / (1 + error);
         // The lower bound of the window never passes the true end (give or take rounding).
         if (next <= Math.round(lower) && next > 50) expect(now + next).toBeLessThanOrEqual(end + 1);
         now += next;

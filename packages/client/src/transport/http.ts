@@ -149,7 +149,9 @@ export function requestJson(
     const text = await readText(response, settings.maxResponseBytes, method, url);
     const details = responseDetails(method, url, response, text);
     const body = parseJson(text);
-    if (!response.ok) throw httpError(details, body, response.headers, context);
+    if (!response.ok) {
+      throw httpError(details, body, response.headers, context, settings.clock.now());
+    }
     if (body === undefined) {
       const reason = text.length === 0 ? "empty response body" : "response body is not JSON";
       throw new UnexpectedResponseError(reason, details, context);
@@ -175,11 +177,12 @@ export function httpError(
   body: unknown,
   headers: Headers,
   context: ErrorContext,
+  now: number,
 ): HttpError {
   const full: ResponseDetails = {
     ...details,
     code: errorCodeOf(body),
-    retryAfterMs: parseRetryAfter(headers.get("retry-after"), Date.now()),
+    retryAfterMs: parseRetryAfter(headers.get("retry-after"), now),
   };
   if (full.status === 401 || full.status === 403) return new AuthenticationError(full, context);
   if (full.status === 404) return new NotFoundError(full, context);

@@ -60,7 +60,7 @@ export function readEventStream(
           throw new StreamUnavailable(`GET ${url} answered ${response.status}`);
         }
         const details = responseDetails("GET", url, response, text);
-        throw httpError(details, undefined, response.headers, context);
+        throw httpError(details, undefined, response.headers, context, settings.clock.now());
       }
       const type = response.headers.get("content-type") ?? "";
       if (!type.toLowerCase().startsWith("text/event-stream") || !response.body) {

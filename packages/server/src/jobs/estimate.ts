@@ -10,12 +10,13 @@ export function drawEtaBias(draw: number): number {
 }
 
 /**
- * The estimated total duration at `progress` (0..1, time-linear): `D * (1 + E * u * (1 - p))`. The
- * error shrinks as the job advances, so the estimated remaining time is always the true remaining
- * time times `1 + E * u`: off by up to ±E at the start, exact at the end.
+ * The estimated total duration at `progress` (0..1, time-linear): `D * (1 + E * u * (1 - p)^2)`.
+ * That makes the estimate of the time LEFT the truth times `1 + E * u * (1 - p)`: off by up to
+ * ±E at the start and better and better as the job advances, as an estimator that learns from
+ * the progress it observes would be.
  *
  * @example
- * estimatedTotalMs(10_000, 0.5, 0.2, 1); // 11_000: 5 s left, estimated 6 s
+ * estimatedTotalMs(10_000, 0.5, 0.2, 1); // 10_500: 5 s left, estimated 5.5 s
  */
 export function estimatedTotalMs(
   durationMs: number,
@@ -23,7 +24,7 @@ export function estimatedTotalMs(
   etaError: number,
   bias: number,
 ): number {
-  return durationMs * (1 + etaError * bias * (1 - progress));
+  return durationMs * (1 + etaError * bias * (1 - progress) ** 2);
 }
 
 export interface JobTimes {

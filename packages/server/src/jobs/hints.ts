@@ -6,8 +6,10 @@ export interface PollHintInput {
   createdAt: number;
   /** Milliseconds since the epoch: the current estimate of the end. */
   estimatedCompletionAt: number;
-  /** The estimate's relative error bound E, 0 <= E < 1: the estimate of the time left is off by at most ±E. */
+  /** The job's error bound E, 0 <= E < 1: at progress p the estimate of the time left is off by at most ±E·(1 − p). */
   etaError: number;
+  /** The job's progress, 0..1. */
+  progress: number;
 }
 
 /** No hint is shorter than this: polling faster only costs requests. */
@@ -18,23 +20,25 @@ const PAST_WINDOW_MS = 10;
 /**
  * How long a client should wait before asking again, in whole milliseconds (`Poll-After-Ms`).
  *
- * The estimated time left R is the true time left times (1 + E·u) with |u| <= 1, so the truth lies
- * in [R / (1 + E), R / (1 - E)]. While that window is wide, come back at its start (approach from
- * below); once it is narrow (within 1% of the job's total, at least 50 ms), come just after its
- * end, so one more request finds the job done.
+ * The estimated time left R is the true time left times (1 + e·u) with |u| <= 1 and
+ * e = E·(1 − progress), so the truth lies in [R / (1 + e), R / (1 - e)]. While that window is
+ * wide, come back at its start (approach from below); once it is narrow (within 1% of the job's
+ * total, at least 50 ms), come just after its end, so one more request finds the job done.
  *
  * @example
- * pollHintMs({ now: 0, createdAt: 0, estimatedCompletionAt: 12_000, etaError: 0.2 }); // 10_000
+ * pollHintMs({ now: 0, createdAt: 0, estimatedCompletionAt: 12_000, etaError: 0.2, progress: 0 }); // 10_000
  */
 export function pollHintMs({
   now,
   createdAt,
   estimatedCompletionAt,
   etaError,
+  progress,
 }: PollHintInput): number {
   const remaining = Math.max(0, estimatedCompletionAt - now);
-  const lower = remaining / (1 + etaError);
-  const upper = remaining / (1 - etaError);
+  const error = etaError * (1 - Math.min(Math.max(progress, 0), 1));
+  const lower = remaining / (1 + error);
+  const upper = remaining / (1 - error);
   const total = Math.max(0, now - createdAt) + remaining;
   const tolerance = Math.max(MIN_POLL_HINT_MS, 0.01 * total);
   const hint = upper - lower <= tolerance ? upper + PAST_WINDOW_MS : lower;

@@ -22,13 +22,15 @@ export function jobLinks(path: string, maxWaitSeconds: number): string {
 
 /** The poll hint for a pending job, from the estimate and its error bound alone. */
 export function pollHintFor(record: JobRecord, now: number): number | undefined {
-  if (deriveState(record, now).status !== "pending") return undefined;
+  const state = deriveState(record, now);
+  if (state.status !== "pending") return undefined;
   const { estimatedCompletionAt } = estimateTimes(record, now);
   return pollHintMs({
     now,
     createdAt: record.createdAt,
     estimatedCompletionAt,
     etaError: record.etaError,
+    progress: state.progress,
   });
 }
 
