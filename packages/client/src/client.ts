@@ -1,4 +1,5 @@
 import type { ErrorContext } from "./errors/TranslationStatusError.js";
+import { BUDGET_DEFAULTS, RequestBudget } from "./budget.js";
 import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
 import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
@@ -82,9 +83,25 @@ export class TranslationStatusClient {
     if (typeof fetchImpl !== "function") {
       throw new TypeError('Option "fetch" is required where no global fetch exists');
     }
+    const clock = resolved.clock ?? systemClock;
     this.#transport = {
       fetch: fetchImpl,
-      clock: resolved.clock ?? systemClock,
+      clock,
+      budget: new RequestBudget(
+        {
+          maxRequestsPerSecond: checkNumber(
+            "maxRequestsPerSecond",
+            resolved.maxRequestsPerSecond ?? BUDGET_DEFAULTS.maxRequestsPerSecond,
+            { min: Number.MIN_VALUE },
+          ),
+          maxConcurrentRequests: checkNumber(
+            "maxConcurrentRequests",
+            resolved.maxConcurrentRequests ?? BUDGET_DEFAULTS.maxConcurrentRequests,
+            { min: 1, integer: true },
+          ),
+        },
+        clock,
+      ),
       headers: { ...resolved.headers },
       requestTimeoutMs: checkNumber(
         "requestTimeoutMs",
@@ -197,7 +214,7 @@ export class TranslationStatusClient {
     return waitLoop(
       {
         statusUrl: url,
-        poll: async ({ attempt, signal, preferWaitMs }) => {
+        poll: async ({ attempt, signal, preferWaitMs, notAfter }) => {
           const waitSeconds = Math.floor((preferWaitMs ?? 0) / 1_000);
           const request: JsonRequest = {
             method: "GET",
@@ -205,6 +222,7 @@ export class TranslationStatusClient {
             signal,
             timeoutMs: timeoutMs + waitSeconds * 1_000,
             context: { jobId, attempts: attempt },
+            notAfter,
           };
           if (waitSeconds > 0) request.headers = { prefer: `wait=${waitSeconds}` };
           const response = await requestJson(this.#transport, request);
@@ -213,11 +231,19 @@ export class TranslationStatusClient {
             hints: readHints(response.headers, response.body, url, this.#transport.clock.now()),
           };
         },
-        stream: ({ attempt, url: eventsUrl, signal, state, idleTimeoutMs, onObservation }) => {
+        stream: ({
+          attempt,
+          url: eventsUrl,
+          signal,
+          state,
+          idleTimeoutMs,
+          notAfter,
+          onObservation,
+        }) => {
           const context = { jobId, attempts: attempt };
           return readEventStream(
             this.#transport,
-            { url: eventsUrl, signal, timeoutMs, idleTimeoutMs, state, context },
+            { url: eventsUrl, signal, timeoutMs, idleTimeoutMs, state, context, notAfter },
             (event) => onObservation(this.#observationOfEvent(eventsUrl, event.data, context)),
           );
         },

@@ -1,3 +1,4 @@
+import type { BudgetOptions } from "./budget.js";
 import type { DurationModelSnapshot } from "./learned.js";
 import type {
   Clock,
@@ -11,7 +12,7 @@ import type {
 } from "./types.js";
 
 /** Options of {@link TranslationStatusClient}. */
-export interface ClientOptions {
+export interface ClientOptions extends BudgetOptions {
   /**
    * Root of the API: jobs live at `{baseUrl}/jobs/{id}`.
    * @default "http://localhost:8000"

@@ -1,3 +1,4 @@
+import { BudgetDeadlineError } from "./budget.js";
 import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
 import type { ServerHints } from "./hints.js";
 import { forwardAbort } from "./internal/abort.js";
@@ -34,6 +35,8 @@ export interface WaitDependencies {
     attempt: number;
     signal: AbortSignal | undefined;
     preferWaitMs: number | undefined;
+    /** The deadline: the request must not start later, even waiting for the budget. */
+    notAfter: number;
   }): Promise<Observation>;
   /** One stream connection; resolves true when `onObservation` returned true (terminal). */
   stream(request: {
@@ -42,6 +45,7 @@ export interface WaitDependencies {
     signal: AbortSignal;
     state: SseState;
     idleTimeoutMs: number;
+    notAfter: number;
     onObservation: (observation: Observation) => boolean;
   }): Promise<boolean>;
   clock: Clock;
@@ -226,7 +230,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
             : undefined;
         const sentAt = clock.now();
         lastHeld = false;
-        observation = await deps.poll({ attempt, signal, preferWaitMs });
+        observation = await deps.poll({ attempt, signal, preferWaitMs, notAfter: deadline });
         result = see(observation);
         if (
           !result &&
@@ -244,9 +248,16 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       }
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
-      if (!isRetryable(cause)) throw cause;
-      error = cause;
-      failures += 1;
+      if (cause instanceof BudgetDeadlineError) {
+        // The client's own request budget has no room before the deadline: that is a timeout.
+        attempt -= 1;
+        reachedDeadline = true;
+      } else if (!isRetryable(cause)) {
+        throw cause;
+      } else {
+        error = cause;
+        failures += 1;
+      }
     }
 
     const elapsedMs = clock.now() - start;
@@ -396,6 +407,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         signal: controller.signal,
         state: sse,
         idleTimeoutMs: o.streamIdleTimeoutMs,
+        notAfter: deadline,
         onObservation: (seen) => {
           delivered = true;
           observation = seen;
@@ -405,7 +417,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       });
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
-      if (cause === DEADLINE) reachedDeadline = true;
+      if (cause === DEADLINE || cause instanceof BudgetDeadlineError) reachedDeadline = true;
       else error = cause;
     } finally {
       timer.abort();

@@ -73,13 +73,14 @@ const answer = fc.oneof(
 );
 
 describe("waitForCompletion, against any sequence of answers", () => {
-  it("always ends, by its deadline, and never polls faster than its floor", async () => {
+  it("always ends, by its deadline, and never polls faster than its floor, under any budget", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(answer, { minLength: 1, maxLength: 60 }),
         fc.integer({ min: 0, max: 600_000 }),
         fc.constantFrom("poll" as const, "auto" as const, "long-poll" as const),
-        async (script, maxWaitMs, mode) => {
+        fc.constantFrom(Infinity, 10, 2),
+        async (script, maxWaitMs, mode, maxRequestsPerSecond) => {
           const clock = new VirtualClock(1_800_000_000_000);
           const times: number[] = [];
           const fetch = async (_url: string, init: RequestInit) => {
@@ -99,7 +100,12 @@ describe("waitForCompletion, against any sequence of answers", () => {
             }
             return Response.json(body, { headers });
           };
-          const client = new TranslationStatusClient({ baseUrl: "http://sim.test", fetch, clock });
+          const client = new TranslationStatusClient({
+            baseUrl: "http://sim.test",
+            fetch,
+            clock,
+            maxRequestsPerSecond,
+          });
           const start = clock.now();
           const outcome = await clock
             .run(

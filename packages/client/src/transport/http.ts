@@ -7,6 +7,7 @@ import { RequestTimeoutError } from "../errors/RequestTimeoutError.js";
 import type { ErrorContext } from "../errors/TranslationStatusError.js";
 import { UnexpectedResponseError } from "../errors/UnexpectedResponseError.js";
 import { forwardAbort } from "../internal/abort.js";
+import type { RequestBudget } from "../budget.js";
 import type { Clock, FetchLike } from "../types.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -17,6 +18,8 @@ export interface TransportSettings {
   headers: Record<string, string>;
   requestTimeoutMs: number;
   maxResponseBytes: number;
+  /** Shared by every request of the client; absent means no limit. */
+  budget?: RequestBudget | undefined;
 }
 
 export interface BaseRequest {
@@ -32,6 +35,8 @@ export interface BaseRequest {
 export interface JsonRequest extends BaseRequest {
   body?: unknown;
   headers?: Record<string, string> | undefined;
+  /** Clock time after which the request must not start (a wait's deadline). */
+  notAfter?: number | undefined;
 }
 
 export interface JsonResponse {
@@ -128,10 +133,20 @@ export async function controlled<T>(
  * NetworkError, RequestTimeoutError, an HttpError subclass for a non-2xx status, or
  * UnexpectedResponseError for a 2xx body that is not JSON or is too large.
  */
-export function requestJson(
+export async function requestJson(
   settings: TransportSettings,
   request: JsonRequest,
 ): Promise<JsonResponse> {
+  const held = request.headers?.prefer !== undefined;
+  const release = await settings.budget?.acquire(held, request.signal, request.notAfter);
+  try {
+    return await sendJson(settings, request);
+  } finally {
+    release?.();
+  }
+}
+
+function sendJson(settings: TransportSettings, request: JsonRequest): Promise<JsonResponse> {
   const { method, url } = request;
   const context = request.context ?? {};
   return controlled(settings, request, async ({ signal }) => {
@@ -150,7 +165,12 @@ export function requestJson(
     const details = responseDetails(method, url, response, text);
     const body = parseJson(text);
     if (!response.ok) {
-      throw httpError(details, body, response.headers, context, settings.clock.now());
+      const error = httpError(details, body, response.headers, context, settings.clock.now());
+      // Everyone backs off together, for as long as the server asked.
+      if (error.status === 429 && error.retryAfterMs !== undefined) {
+        settings.budget?.pause(error.retryAfterMs);
+      }
+      throw error;
     }
     if (body === undefined) {
       const reason = text.length === 0 ? "empty response body" : "response body is not JSON";

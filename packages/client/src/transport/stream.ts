@@ -23,6 +23,8 @@ export interface StreamRequest {
   idleTimeoutMs: number;
   state: SseState;
   context?: ErrorContext | undefined;
+  /** Clock time after which the stream must not start. */
+  notAfter?: number | undefined;
 }
 
 /** Statuses that mean "no stream here", as opposed to a failure worth retrying. */
@@ -34,7 +36,16 @@ const NOT_STREAMABLE = new Set([404, 405, 406, 501]);
  * A status of 404/405/406/501 or a body that is not `text/event-stream` throws
  * StreamUnavailable; other failures throw the same errors as a JSON request.
  */
-export function readEventStream(
+export async function readEventStream(
+  settings: TransportSettings,
+  request: StreamRequest,
+  onEvent: (event: SseEvent) => boolean,
+): Promise<boolean> {
+  await settings.budget?.acquire(true, request.signal, request.notAfter);
+  return openEventStream(settings, request, onEvent);
+}
+
+function openEventStream(
   settings: TransportSettings,
   request: StreamRequest,
   onEvent: (event: SseEvent) => boolean,
