@@ -147,3 +147,27 @@ export function learnedDelay(
   const overrun = Math.max(step, (ageMs - window.latestMs) / 2);
   return Math.min(overrun, Math.max(step, spacing.maxOverrunStepMs));
 }
+
+/** What a wait knows when a job ends, to learn its duration from. */
+export interface Ending {
+  /** `createdAt` and `completedAt` of the terminal status, in epoch ms, if the server gave them. */
+  createdAt: number | undefined;
+  completedAt: number | undefined;
+  /** When the wait last saw the job pending, and when it took the job to have started. */
+  lastPendingAt: number | undefined;
+  jobStart: number | undefined;
+  now: number;
+}
+
+/**
+ * Records how long a finished job took: exactly, from the server's own createdAt and
+ * completedAt; otherwise as the middle of the last pending answer and this one, the only span
+ * it is known to have ended in.
+ */
+export function learnDuration(model: DurationModel, kind: string, ending: Ending): void {
+  if (ending.createdAt !== undefined && ending.completedAt !== undefined) {
+    model.record(kind, ending.completedAt - ending.createdAt);
+  } else if (ending.lastPendingAt !== undefined && ending.jobStart !== undefined) {
+    model.record(kind, (ending.lastPendingAt + ending.now) / 2 - ending.jobStart);
+  }
+}

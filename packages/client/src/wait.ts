@@ -2,7 +2,7 @@ import { BudgetDeadlineError } from "./budget.js";
 import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
 import type { ServerHints } from "./hints.js";
 import { forwardAbort } from "./internal/abort.js";
-import { durationWindow, learnedDelay, type DurationModel } from "./learned.js";
+import { durationWindow, learnDuration, learnedDelay, type DurationModel } from "./learned.js";
 import { WAIT_DEFAULTS, checkNumber, type WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
 import { nextDelay, type ScheduleOptions, type ScheduledDelay } from "./schedule.js";
@@ -54,7 +54,7 @@ export interface WaitDependencies {
   model: DurationModel;
 }
 
-type ResolvedOptions = ScheduleOptions & {
+export type ResolvedOptions = ScheduleOptions & {
   mode: WaitMode;
   maxWaitMs: number;
   maxConsecutiveFailures: number;
@@ -186,14 +186,13 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
 
   const learn = (snapshot: StatusSnapshot, now: number) => {
     if (snapshot.status === "cancelled") return;
-    const created = dateOf(snapshot.createdAt);
-    const completed = dateOf(snapshot.completedAt);
-    if (created !== undefined && completed !== undefined) {
-      deps.model.record(o.kind, completed - created);
-    } else if (lastPendingAt !== undefined && jobStart !== undefined) {
-      // Known only to lie between the last pending answer and this one: take the middle.
-      deps.model.record(o.kind, (lastPendingAt + now) / 2 - jobStart);
-    }
+    learnDuration(deps.model, o.kind, {
+      createdAt: dateOf(snapshot.createdAt),
+      completedAt: dateOf(snapshot.completedAt),
+      lastPendingAt,
+      jobStart,
+      now,
+    });
   };
 
   for (;;) {
@@ -343,31 +342,17 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       return { delayMs, source: delayMs === remainingMs && pause > 0 ? "deadline" : "stream" };
     }
     const now = clock.now();
-    const window = durationWindow(deps.model.samples(o.kind), o.expectedDurationMs);
-    const age = now - (jobStart ?? start);
-    const delay = nextDelay(
+    const delay = pollDelay(
       {
-        backoffAttempt: backoffAttempt + 1,
+        now,
         remainingMs,
-        failed,
-        pollAfterMs: hints?.pollAfterMs,
-        retryAfterMs: failed
-          ? (error as { retryAfterMs?: number }).retryAfterMs
-          : hints?.retryAfterMs,
-        estimatedRemainingMs:
-          hints?.estimatedCompletionAt === undefined
-            ? undefined
-            : hints.estimatedCompletionAt - now,
-        learnedDelayMs:
-          window &&
-          learnedDelay(age, window, {
-            maxStepMs: o.maxBackoffMs * (1 - o.jitter / 2),
-            maxOverrunStepMs: o.maxBackoffMs,
-            maxStepShareOfAge: o.backoffFactor - 1,
-          }),
+        error,
+        hints,
+        backoffAttempt,
+        age: now - (jobStart ?? start),
       },
       o,
-      deps.random,
+      deps,
     );
     backoffAttempt = delay.source === "backoff" ? backoffAttempt + 1 : 0;
     if (!failed && mode === "long-poll" && delay.source !== "deadline") {
@@ -427,7 +412,55 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   }
 }
 
-function dateOf(value: string | undefined): number | undefined {
+/** What one job's next poll depends on. */
+export interface PollContext {
+  now: number;
+  remainingMs: number;
+  /** The last request's failure, if it failed. */
+  error: unknown;
+  hints: Pick<ServerHints, "pollAfterMs" | "retryAfterMs" | "estimatedCompletionAt"> | undefined;
+  backoffAttempt: number;
+  /** How long the job has been running. */
+  age: number;
+}
+
+/**
+ * The delay before a job's next poll, from its last answer (or failure), what was learned of
+ * its kind, and the options: shared by a single wait and a wait on many jobs.
+ */
+export function pollDelay(
+  context: PollContext,
+  o: ResolvedOptions,
+  deps: Pick<WaitDependencies, "model" | "random">,
+): ScheduledDelay {
+  const { now, hints, error } = context;
+  const failed = error !== undefined;
+  const window = durationWindow(deps.model.samples(o.kind), o.expectedDurationMs);
+  return nextDelay(
+    {
+      backoffAttempt: context.backoffAttempt + 1,
+      remainingMs: context.remainingMs,
+      failed,
+      pollAfterMs: hints?.pollAfterMs,
+      retryAfterMs: failed
+        ? (error as { retryAfterMs?: number }).retryAfterMs
+        : hints?.retryAfterMs,
+      estimatedRemainingMs:
+        hints?.estimatedCompletionAt === undefined ? undefined : hints.estimatedCompletionAt - now,
+      learnedDelayMs:
+        window &&
+        learnedDelay(context.age, window, {
+          maxStepMs: o.maxBackoffMs * (1 - o.jitter / 2),
+          maxOverrunStepMs: o.maxBackoffMs,
+          maxStepShareOfAge: o.backoffFactor - 1,
+        }),
+    },
+    o,
+    deps.random,
+  );
+}
+
+export function dateOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;
