@@ -24,6 +24,17 @@ import { withRetries } from "./retry.js";
 import { readEventStream } from "./transport/stream.js";
 import type { JobStatus, Logger, StatusSnapshot, WaitResult } from "./types.js";
 import { resolveWaitOptions, waitLoop, type Observation } from "./wait.js";
+import {
+  BatchUnsupported,
+  waitMany,
+  type BatchObservation,
+  type JobOutcome,
+  type JobRef,
+  type WaitManyOptions,
+} from "./wait-many.js";
+import { HttpError } from "./errors/HttpError.js";
+import { NotFoundError } from "./errors/NotFoundError.js";
+import { findLink, parseLinkHeader } from "./transport/link.js";
 
 /** Per-call options of the single-request methods. */
 export interface RequestOptions {
@@ -253,6 +264,148 @@ export class TranslationStatusClient {
         model: this.#model,
       },
       options,
+    );
+  }
+
+  /**
+   * Waits on many jobs at once and yields each one's outcome the moment it is known: a
+   * terminal status, or the error that ended the wait on that job (not found, timed out, its
+   * own signal). Jobs due at about the same time are polled in one batch request
+   * (`GET /jobs?ids=...`), and a server's multiplexed stream (`GET /events?ids=...`) serves a
+   * whole batch on one connection; without either, each job is waited on alone. All of it
+   * draws from this client's request budget. The wait's `signal` aborts it all (the iterator
+   * throws its reason); a job's own `signal` ends the wait on that job only.
+   *
+   * @example
+   * for await (const outcome of client.waitForEach(ids, { maxWaitMs: 3_600_000 })) {
+   *   if (outcome.ok) console.log(outcome.jobId, outcome.result.status);
+   * }
+   */
+  waitForEach(jobs: Iterable<JobRef>, options: WaitManyOptions = {}): AsyncGenerator<JobOutcome> {
+    let streamAdvertised = false;
+    return waitMany(
+      {
+        clock: this.#transport.clock,
+        random: this.#random,
+        logger: this.#logger,
+        model: this.#model,
+        batch: async (ids, signal, notAfter) => {
+          const answer = await this.#batch(ids, signal, notAfter, options.requestTimeoutMs);
+          streamAdvertised = answer.streamAdvertised;
+          return answer;
+        },
+        streamAdvertised: () => streamAdvertised,
+        stream: ({ ids, signal, state, idleTimeoutMs, notAfter, onSnapshot, onMissing }) => {
+          const url = `${this.baseUrl}/events?ids=${ids.map(encodeURIComponent).join(",")}`;
+          return readEventStream(
+            this.#transport,
+            { url, signal, idleTimeoutMs, state, notAfter, timeoutMs: options.requestTimeoutMs },
+            (event) => {
+              if (event.event === "end") return true;
+              const body = parseJson(event.data);
+              if (event.event === "missing") {
+                const { id, code, message } = (body ?? {}) as Record<string, unknown>;
+                if (typeof id === "string") {
+                  onMissing(id, this.#notFound(url, id, code, message));
+                }
+                return false;
+              }
+              onSnapshot(this.#observationOfEvent(url, event.data, {}).snapshot);
+              return false;
+            },
+          ).then(() => undefined);
+        },
+        waitOne: (jobId, waitOptions) => this.waitForCompletion({ ...waitOptions, jobId }),
+      },
+      jobs,
+      options,
+    );
+  }
+
+  /**
+   * Waits on many jobs at once (see `waitForEach`) and resolves with every job's outcome, in
+   * the order given. A failed or missing job is an outcome, not a rejection.
+   */
+  async waitForAll(jobs: Iterable<JobRef>, options: WaitManyOptions = {}): Promise<JobOutcome[]> {
+    const refs = [...jobs];
+    const outcomes = new Map<string, JobOutcome>();
+    for await (const outcome of this.waitForEach(refs, options))
+      outcomes.set(outcome.jobId, outcome);
+    const order = [...new Set(refs.map((ref) => (typeof ref === "string" ? ref : ref.jobId)))];
+    return order.map((jobId) => outcomes.get(jobId)!);
+  }
+
+  /** One batch status request; BatchUnsupported when the server cannot answer it. */
+  async #batch(
+    ids: string[],
+    signal: AbortSignal | undefined,
+    notAfter: number,
+    requestTimeoutMs: number | undefined,
+  ): Promise<BatchObservation & { streamAdvertised: boolean }> {
+    const url = `${this.baseUrl}/jobs?ids=${ids.map(encodeURIComponent).join(",")}`;
+    let response: JsonResponse;
+    try {
+      response = await requestJson(this.#transport, {
+        method: "GET",
+        url,
+        signal,
+        timeoutMs: requestTimeoutMs,
+        notAfter,
+      });
+    } catch (error) {
+      // 400: the server does not know `ids`; 404/405/501: no such endpoint.
+      if (error instanceof HttpError && [400, 404, 405, 501].includes(error.status)) {
+        throw new BatchUnsupported(error.message, { cause: error });
+      }
+      throw error;
+    }
+    const body = response.body as {
+      data?: unknown;
+      errors?: unknown;
+      pollAfterMs?: unknown;
+    };
+    const observation: BatchObservation = {
+      snapshots: new Map(),
+      missing: new Map(),
+      pollAfterMs: new Map(),
+    };
+    if (Array.isArray(body.data)) {
+      for (const item of body.data) {
+        const snapshot = this.#snapshotOf({ ...response, body: item }, {});
+        if (snapshot.jobId !== undefined) observation.snapshots.set(snapshot.jobId, snapshot);
+      }
+    }
+    if (Array.isArray(body.errors)) {
+      for (const item of body.errors as Array<Record<string, unknown>>) {
+        if (typeof item?.id === "string") {
+          observation.missing.set(item.id, this.#notFound(url, item.id, item.code, item.message));
+        }
+      }
+    }
+    if (typeof body.pollAfterMs === "object" && body.pollAfterMs !== null) {
+      for (const [id, value] of Object.entries(body.pollAfterMs)) {
+        if (typeof value === "number" && value >= 0) observation.pollAfterMs.set(id, value);
+      }
+    }
+    // A server that ignored `ids` (and answered, say, its first page of jobs) cannot batch.
+    if (!ids.every((id) => observation.snapshots.has(id) || observation.missing.has(id))) {
+      throw new BatchUnsupported(`GET ${url} did not answer for every id asked`);
+    }
+    const links = parseLinkHeader(response.headers.get("link"));
+    return { ...observation, streamAdvertised: findLink(links, "events", url) !== undefined };
+  }
+
+  #notFound(url: string, jobId: string, code: unknown, message: unknown): NotFoundError {
+    return new NotFoundError(
+      {
+        method: "GET",
+        url,
+        status: 404,
+        code: typeof code === "string" ? code : "job_not_found",
+        bodyExcerpt: typeof message === "string" ? message : undefined,
+      },
+      { jobId },
+      `No job ${jobId} at ${this.baseUrl}`,
     );
   }
 

@@ -17,6 +17,7 @@ export {
   type DurationModelSnapshot,
   type DurationWindow,
 } from "./learned.js";
+export type { JobOutcome, JobRef, WaitManyOptions } from "./wait-many.js";
 export { BUDGET_DEFAULTS, RequestBudget, type BudgetOptions } from "./budget.js";
 export * from "./errors/index.js";
 export type {
