@@ -51,6 +51,14 @@ export interface CreateJobOptions extends RequestOptions {
   errorProbability?: number;
   /** Free JSON stored with the job and returned with it. */
   metadata?: Record<string, unknown>;
+  /** Simulator: error bound of this job's estimates, 0..0.99. */
+  etaError?: number;
+  /** Simulator: share of the requests about this job answered with an injected fault. */
+  faultRate?: number;
+  /** Simulator: the faults to inject (`500`, `502`, `503`, `429`, `reset`, `hang`, ...). */
+  faultKinds?: string[];
+  /** Simulator: latency added to the requests about this job, fixed or a `[min, max]` range. */
+  latencyMs?: number | [number, number];
   /**
    * Sent as `Idempotency-Key`, so a retried creation returns the first job instead of making a
    * second one. Pass your own (and store it) to stay safe across process restarts too.

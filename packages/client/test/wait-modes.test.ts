@@ -296,6 +296,28 @@ describe("push stream", () => {
     expect(calls.map((c) => c.at)).toEqual([0, 3_000]);
   });
 
+  it("gives up on a stream that dribbles bytes too slowly to ever deliver an event", async () => {
+    const clock = new VirtualClock();
+    const event = sseEvent("progress", job("pending"), "1");
+    const dribble = (init: RequestInit) =>
+      sseResponse(
+        clock,
+        [...event].map((char) => ({ afterMs: 500, text: char })),
+        { signal: init.signal },
+      );
+    const { fetch, calls } = scriptedFetch([dribble, { json: job("completed") }], () =>
+      clock.now(),
+    );
+    const client = new TranslationStatusClient({ baseUrl: BASE, fetch, clock });
+    const result = await clock.run(
+      client.waitForCompletion({ jobId: "job_1", mode: "stream", streamIdleTimeoutMs: 2_000 }),
+    );
+    expect(result).toMatchObject({ status: "completed", mode: "poll" });
+    // Bytes kept coming, one every 500 ms: "id: 1" ended its line at 3 s, and the next line
+    // would have taken 8 s more, past the 2 s idle timeout. Nothing delivered: poll instead.
+    expect(calls.map((c) => c.at)).toEqual([0, 5_050]);
+  });
+
   it("ends a stream at the deadline with WaitTimeoutError and the last status", async () => {
     const clock = new VirtualClock();
     const endless = (init: RequestInit) =>

@@ -15,8 +15,9 @@ export interface SseState {
 /**
  * Parses a `text/event-stream` body as the WHATWG HTML spec describes: lines ending in CRLF, LF
  * or CR; `event`, `data`, `id` and `retry` fields; comments (heartbeats) ignored; an event
- * dispatched at each blank line if it has data. `onActivity` is called for every chunk, so a
- * caller can tell a quiet stream from a dead one.
+ * dispatched at each blank line if it has data. `onActivity` is called for every complete
+ * line (an event's, or a heartbeat comment), so a caller can tell a live stream from a dead one,
+ * or from one dribbling bytes too slowly to ever deliver an event.
  */
 export async function* parseEventStream(
   body: ReadableStream<Uint8Array>,
@@ -32,7 +33,6 @@ export async function* parseEventStream(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      onActivity();
       buffer += decoder.decode(value, { stream: true });
       let newline: RegExpExecArray | null;
       while ((newline = /\r\n|\r|\n/.exec(buffer)) !== null) {
@@ -40,6 +40,7 @@ export async function* parseEventStream(
         if (newline[0] === "\r" && newline.index === buffer.length - 1) break;
         const line = buffer.slice(0, newline.index);
         buffer = buffer.slice(newline.index + newline[0].length);
+        onActivity();
         if (line === "") {
           if (data.length > 0) {
             yield { event: eventType || "message", data: data.join("\n"), id: state.lastEventId };

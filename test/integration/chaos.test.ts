@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { TranslationStatusClient, type WaitMode } from "@translation-status/client";
+import { simulator } from "../support/servers.js";
+
+// Hundreds of jobs, read through a server that answers 30% of requests with a fault of every
+// kind: HTML error pages, 429s, resets, hangs, truncated and dribbled bodies. Every wait must
+// still report each job's truth, and end by its deadline.
+describe("waiting through injected faults", () => {
+  it("finds every job's truth, whatever faults its reads meet", async () => {
+    const server = await simulator({ seed: "chaos", pendingDurationMs: 500 });
+    const client = new TranslationStatusClient({
+      baseUrl: server.url,
+      requestTimeoutMs: 400,
+      maxRequestsPerSecond: Infinity,
+      maxConcurrentRequests: Infinity,
+    });
+    const modes: WaitMode[] = ["poll", "long-poll", "stream", "auto"];
+    const jobs = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const truth = i % 4 === 0 ? "error" : "completed";
+        const job = await client.createJob({
+          pendingDurationMs: 200 + ((i * 37) % 1_300),
+          errorProbability: truth === "error" ? 1 : 0,
+          // Faults on every read of this job, not on its creation.
+          faultRate: 0.3,
+        });
+        return { id: job.jobId!, truth, mode: modes[i % modes.length]! };
+      }),
+    );
+
+    const maxWaitMs = 20_000;
+    const results = await Promise.all(
+      jobs.map(async (job) => {
+        const started = Date.now();
+        const result = await client.waitForCompletion({
+          jobId: job.id,
+          mode: job.mode,
+          maxWaitMs,
+          maxConsecutiveFailures: Infinity,
+          initialIntervalMs: 100,
+          maxBackoffMs: 500,
+          streamIdleTimeoutMs: 1_000,
+        });
+        return { ...job, result, took: Date.now() - started };
+      }),
+    );
+
+    for (const { truth, result, took } of results) {
+      expect(result.status).toBe(truth);
+      expect(took).toBeLessThanOrEqual(maxWaitMs + 400 + 100);
+    }
+    // The faults really happened: many waits needed more than the fault-free number of requests.
+    const retried = results.filter(({ result }) => result.requests > 3).length;
+    expect(retried).toBeGreaterThan(20);
+  });
+});
