@@ -6,7 +6,7 @@ import { simulator } from "../support/servers.js";
 // kind: HTML error pages, 429s, resets, hangs, truncated and dribbled bodies. Every wait must
 // still report each job's truth, and end by its deadline.
 describe("waiting through injected faults", () => {
-  it("finds every job's truth, whatever faults its reads meet", async () => {
+  it("finds every job's truth, whatever faults its reads meet", { timeout: 60_000 }, async () => {
     const server = await simulator({ seed: "chaos", pendingDurationMs: 500 });
     const client = new TranslationStatusClient({
       baseUrl: server.url,
@@ -29,6 +29,7 @@ describe("waiting through injected faults", () => {
     );
 
     const maxWaitMs = 20_000;
+    let failedRequests = 0;
     const results = await Promise.all(
       jobs.map(async (job) => {
         const started = Date.now();
@@ -40,6 +41,11 @@ describe("waiting through injected faults", () => {
           initialIntervalMs: 100,
           maxBackoffMs: 500,
           streamIdleTimeoutMs: 1_000,
+          // A hang fault on a held request costs its whole hold: keep holds short here.
+          longPollWaitMs: 2_000,
+          onPoll: (event) => {
+            if (event.error !== undefined) failedRequests += 1;
+          },
         });
         return { ...job, result, took: Date.now() - started };
       }),
@@ -49,8 +55,7 @@ describe("waiting through injected faults", () => {
       expect(result.status).toBe(truth);
       expect(took).toBeLessThanOrEqual(maxWaitMs + 400 + 100);
     }
-    // The faults really happened: many waits needed more than the fault-free number of requests.
-    const retried = results.filter(({ result }) => result.requests > 3).length;
-    expect(retried).toBeGreaterThan(20);
+    // The faults really happened, and were weathered.
+    expect(failedRequests).toBeGreaterThan(50);
   });
 });

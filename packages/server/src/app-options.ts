@@ -1,7 +1,13 @@
 import type { FastifyServerOptions } from "fastify";
+import { API_KEY_PATTERN } from "./auth/api-keys.js";
 import { defaultSetTimer, type SetTimer } from "./events/scheduler.js";
+import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
+import { MAX_LATENCY_MS, toLatencyRange, type LatencyRange } from "./faults/latency.js";
+import { IDEMPOTENCY_TTL_MS } from "./jobs/idempotency.js";
 import { createRandom, type Random } from "./jobs/random.js";
+import type { IdempotencyStore } from "./store/idempotency-store.js";
 import type { JobStore } from "./store/job-store.js";
+import { MemoryIdempotencyStore } from "./store/memory-idempotency-store.js";
 import { MemoryJobStore } from "./store/memory-job-store.js";
 
 /** Fastify's `logger` option: `true`, `false`, or pino options such as `{ level: "debug" }`. */
@@ -95,11 +101,75 @@ export interface AppOptions {
    * @default 100
    */
   maxListLimit?: number;
+  /**
+   * Share of requests, 0..1, answered with a fault instead of the truth (health checks and
+   * unknown routes never are). `POST /jobs` may override it for the requests about one job.
+   * @default 0
+   */
+  faultRate?: number;
+  /**
+   * The faults to pick from, uniformly: `500`, `502`, `503`, `429`, `reset`, `hang`,
+   * `truncated`, `slow`. Overridable per job.
+   * @default all of them
+   */
+  faultKinds?: readonly FaultKind[];
+  /**
+   * Added before answering every request but health checks, in ms: a whole number, or
+   * `[min, max]` for a uniform draw per request; at most 60 000. Overridable per job.
+   * @default 0
+   */
+  latencyMs?: number | readonly [number, number];
+  /**
+   * Source of numbers in [0, 1) for fault decisions (two per request); wins over `seed`.
+   * @default a third PRNG stream seeded with `seed`, or Math.random
+   */
+  faultRandom?: () => number;
+  /**
+   * Source of numbers in [0, 1) for latency draws (one per request); wins over `seed`.
+   * @default a fourth PRNG stream seeded with `seed`, or Math.random
+   */
+  latencyRandom?: () => number;
+  /**
+   * Requests per second per API key (per client IP with auth off); past it, 429 `rate_limited`.
+   * 0 for no limit.
+   * @default 0
+   */
+  rateLimit?: number;
+  /**
+   * Most pending jobs per API key (for all clients together with auth off); past it,
+   * `POST /jobs` answers 429 `concurrency_limit`. 0 for no limit.
+   * @default 0
+   */
+  maxConcurrentJobs?: number;
+  /**
+   * Keys accepted in `X-Api-Key` or `Authorization: Bearer`; none turns auth off. Each is 1..255
+   * visible ASCII characters without commas.
+   * @default []
+   */
+  apiKeys?: readonly string[];
+  /**
+   * Where `Idempotency-Key`s of `POST /jobs` are remembered.
+   * @default new MemoryIdempotencyStore() (10 000 keys per API key)
+   */
+  idempotencyStore?: IdempotencyStore;
+  /**
+   * How long an `Idempotency-Key` is remembered, in ms.
+   * @default 86_400_000 (24 h)
+   */
+  idempotencyTtlMs?: number;
 }
 
-export type ResolvedAppOptions = Required<Omit<AppOptions, "seed" | "random" | "etaRandom">> & {
+type Resolved = Omit<
+  AppOptions,
+  "seed" | "random" | "etaRandom" | "faultRandom" | "latencyRandom" | "latencyMs"
+>;
+
+export type ResolvedAppOptions = Required<Resolved> & {
   random: Random;
   etaRandom: Random;
+  faultRandom: Random;
+  latencyRandom: Random;
+  latency: LatencyRange;
 };
 
 /** Applies defaults and rejects bad options with a TypeError that names the option. */
@@ -111,7 +181,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     etaError: options.etaError ?? 0.2,
     random: options.random ?? createRandom(seed),
     // Salted: the same seed, but a stream of its own, so outcomes are what they always were.
-    etaRandom: options.etaRandom ?? createRandom(seed === undefined ? undefined : `eta:${seed}`),
+    etaRandom: options.etaRandom ?? salted("eta", seed),
     now: options.now ?? Date.now,
     setTimer: options.setTimer ?? defaultSetTimer,
     maxWaitSeconds: options.maxWaitSeconds ?? 60,
@@ -122,6 +192,18 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 65_536,
     maxListLimit: options.maxListLimit ?? 100,
+    faultRate: options.faultRate ?? 0,
+    faultKinds: options.faultKinds ?? FAULT_KINDS,
+    // Salted streams of their own, so turning faults or latency on shifts no outcome, and
+    // turning latency on shifts no fault.
+    faultRandom: options.faultRandom ?? salted("faults", seed),
+    latencyRandom: options.latencyRandom ?? salted("latency", seed),
+    latency: toLatencyRange(options.latencyMs ?? 0),
+    rateLimit: options.rateLimit ?? 0,
+    maxConcurrentJobs: options.maxConcurrentJobs ?? 0,
+    apiKeys: options.apiKeys ?? [],
+    idempotencyStore: options.idempotencyStore ?? new MemoryIdempotencyStore(),
+    idempotencyTtlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
   };
   const { pendingDurationMs, errorProbability, bodyLimit, maxListLimit } = resolved;
   if (!(Number.isFinite(pendingDurationMs) && pendingDurationMs >= 0)) {
@@ -134,7 +216,14 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
   if (!(Number.isFinite(etaError) && etaError >= 0 && etaError < 1)) {
     fail("etaError", "a number from 0 to below 1", etaError);
   }
-  for (const name of ["random", "etaRandom", "now", "setTimer"] as const) {
+  for (const name of [
+    "random",
+    "etaRandom",
+    "faultRandom",
+    "latencyRandom",
+    "now",
+    "setTimer",
+  ] as const) {
     if (typeof resolved[name] !== "function") fail(name, "a function", resolved[name]);
   }
   if (!(Number.isSafeInteger(resolved.maxWaitSeconds) && resolved.maxWaitSeconds >= 0)) {
@@ -155,7 +244,46 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
   if (!(Number.isSafeInteger(maxListLimit) && maxListLimit > 0)) {
     fail("maxListLimit", "a positive integer", maxListLimit);
   }
-  return resolved;
+  const { faultRate, faultKinds, latency, apiKeys, idempotencyStore } = resolved;
+  if (!(Number.isFinite(faultRate) && faultRate >= 0 && faultRate <= 1)) {
+    fail("faultRate", "a number from 0 to 1", faultRate);
+  }
+  if (!(Array.isArray(faultKinds) && faultKinds.length > 0 && faultKinds.every(isFaultKind))) {
+    fail("faultKinds", `a non-empty array of ${FAULT_KINDS.join(", ")}`, faultKinds);
+  }
+  if (latency === undefined) {
+    fail(
+      "latencyMs",
+      `a whole number of ms from 0 to ${MAX_LATENCY_MS}, or [min, max] with min <= max`,
+      options.latencyMs,
+    );
+  }
+  for (const name of ["rateLimit", "maxConcurrentJobs"] as const) {
+    const value = resolved[name];
+    if (!(Number.isSafeInteger(value) && value >= 0)) fail(name, "an integer >= 0", value);
+  }
+  if (!(
+    Array.isArray(apiKeys) &&
+    apiKeys.every((key) => typeof key === "string" && API_KEY_PATTERN.test(key))
+  )) {
+    fail("apiKeys", "an array of 1..255 visible ASCII characters without commas", apiKeys);
+  }
+  if (
+    typeof idempotencyStore !== "object" ||
+    idempotencyStore === null ||
+    typeof idempotencyStore.get !== "function" ||
+    typeof idempotencyStore.put !== "function"
+  ) {
+    fail("idempotencyStore", "an IdempotencyStore (get, put)", idempotencyStore);
+  }
+  if (!(Number.isSafeInteger(resolved.idempotencyTtlMs) && resolved.idempotencyTtlMs > 0)) {
+    fail("idempotencyTtlMs", "a positive integer", resolved.idempotencyTtlMs);
+  }
+  return { ...resolved, latency, faultKinds: [...new Set(faultKinds)] };
+}
+
+function salted(salt: string, seed: number | string | undefined): Random {
+  return createRandom(seed === undefined ? undefined : `${salt}:${seed}`);
 }
 
 function checkSeed(seed: unknown): number | string | undefined {

@@ -1,4 +1,7 @@
+import { API_KEY_PATTERN } from "./auth/api-keys.js";
 import { ConfigError } from "./config-error.js";
+import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
+import { MAX_LATENCY_MS, parseLatency } from "./faults/latency.js";
 import type { StartServerOptions } from "./start.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -21,6 +24,19 @@ export interface ServerConfig extends Required<
   /** From SEED; decimal integers become numbers, anything else stays a string (hashed later). */
   seed?: number | string;
   logLevel: LogLevel;
+  // The settings below are present only when their variable is set; buildApp has the defaults.
+  /** FAULT_RATE. */
+  faultRate?: number;
+  /** FAULT_KINDS. */
+  faultKinds?: FaultKind[];
+  /** LATENCY_MS: ms, or [min, max]. */
+  latencyMs?: number | [number, number];
+  /** RATE_LIMIT: requests per second per API key; 0 for none. */
+  rateLimit?: number;
+  /** MAX_CONCURRENT_JOBS: pending jobs per API key; 0 for no limit. */
+  maxConcurrentJobs?: number;
+  /** API_KEYS; auth is off without. */
+  apiKeys?: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,8 +52,10 @@ function toMs(raw: string): number | undefined {
 
 /**
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
- * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED and LOG_LEVEL. Unset or
- * empty variables take their defaults; a bad value throws a ConfigError naming the variable.
+ * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
+ * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
+ * MAX_CONCURRENT_JOBS and API_KEYS. Unset or empty variables take their defaults; a bad value
+ * throws a ConfigError naming the variable.
  *
  * @example
  * loadConfig({ PORT: "0", PENDING_DURATION: "2.5" }); // { port: 0, pendingDurationMs: 2500, ... }
@@ -80,7 +98,68 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     logLevel: parse(env, "LOG_LEVEL", "info", `one of ${LOG_LEVELS.join(", ")}`, (raw) =>
       LOG_LEVELS.find((level) => level === raw.toLowerCase()),
     ),
+    ...optional(
+      "faultRate",
+      parse(env, "FAULT_RATE", undefined, "a number from 0 to 1", (raw) => {
+        const rate = Number(raw);
+        return DECIMAL.test(raw) && rate <= 1 ? rate : undefined;
+      }),
+    ),
+    ...optional(
+      "faultKinds",
+      parse(
+        env,
+        "FAULT_KINDS",
+        undefined,
+        `a comma-separated list of ${FAULT_KINDS.join(", ")}`,
+        (raw) => {
+          const kinds = raw.split(",").map((kind) => kind.trim().toLowerCase());
+          return kinds.every(isFaultKind) ? [...new Set(kinds)] : undefined;
+        },
+      ),
+    ),
+    ...optional(
+      "latencyMs",
+      parse(
+        env,
+        "LATENCY_MS",
+        undefined,
+        `whole ms from 0 to ${MAX_LATENCY_MS}, or a range such as 20-200`,
+        (raw) => {
+          const range = parseLatency(raw);
+          if (range === undefined) return undefined;
+          return range.min === range.max ? range.min : ([range.min, range.max] as [number, number]);
+        },
+      ),
+    ),
+    ...optional("rateLimit", parse(env, "RATE_LIMIT", undefined, WHOLE, toWhole)),
+    ...optional("maxConcurrentJobs", parse(env, "MAX_CONCURRENT_JOBS", undefined, WHOLE, toWhole)),
+    ...optional(
+      "apiKeys",
+      parse(
+        env,
+        "API_KEYS",
+        undefined,
+        "comma-separated keys of 1..255 visible ASCII characters",
+        (raw) => {
+          const keys = raw.split(",").map((key) => key.trim());
+          return keys.every((key) => API_KEY_PATTERN.test(key)) ? keys : undefined;
+        },
+      ),
+    ),
   };
+}
+
+const WHOLE = "a whole number >= 0 (0 for no limit)";
+
+function toWhole(raw: string): number | undefined {
+  const value = Number(raw);
+  return /^\d+$/.test(raw) && Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** `{ [name]: value }`, or nothing when the variable was unset. */
+function optional<K extends string, T>(name: K, value: T | undefined): { [P in K]?: T } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: T };
 }
 
 function read(env: Env, name: string): string | undefined {

@@ -22,3 +22,9 @@ export { parsePrefer, preferredWait } from "./routes/prefer.js";
 export type { JobFailure, JobOutcome, JobRecord } from "./jobs/record.js";
 export type { JobStore, ListRecordsOptions } from "./store/job-store.js";
 export { MemoryJobStore } from "./store/memory-job-store.js";
+export type { IdempotencyRecord, IdempotencyStore } from "./store/idempotency-store.js";
+export {
+  MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+} from "./store/memory-idempotency-store.js";
+export { FAULT_KINDS, type FaultKind } from "./faults/kinds.js";

@@ -3,6 +3,7 @@ import type { EventStreams } from "./events/event-streams.js";
 import type { JobWatch } from "./events/job-watch.js";
 import type { LongPolls } from "./events/long-polls.js";
 import type { Scheduler } from "./events/scheduler.js";
+import type { Faults } from "./faults/plugin.js";
 
 /** The live machinery behind an app, for tests and benchmarks; not part of the public API. */
 export interface AppInternals {
@@ -10,6 +11,8 @@ export interface AppInternals {
   watch: JobWatch;
   longPolls: LongPolls;
   streams: EventStreams;
+  /** Injected faults: `faults.counter` counts them by kind; hangs, delays and slow answers. */
+  faults: Faults;
 }
 
 const internals = new WeakMap<FastifyInstance, AppInternals>();

@@ -27,6 +27,13 @@ async function main(): Promise<void> {
       etaError: config.etaError,
       maxWaitSeconds: config.maxWaitSeconds,
       seed: config.seed ?? null,
+      faultRate: config.faultRate ?? 0,
+      faultKinds: config.faultKinds ?? "all",
+      latencyMs: config.latencyMs ?? 0,
+      rateLimit: config.rateLimit ?? 0,
+      maxConcurrentJobs: config.maxConcurrentJobs ?? 0,
+      // How many keys, never the keys.
+      apiKeys: config.apiKeys?.length ?? 0,
     },
     `${NAME} listening on ${url}`,
   );

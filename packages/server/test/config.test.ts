@@ -130,3 +130,82 @@ describe("loadConfig", () => {
     expect(error.message).toContain("expected");
   });
 });
+
+describe("loadConfig: faults, limits and auth", () => {
+  it("reads them, and leaves them out when unset", () => {
+    expect(
+      loadConfig({
+        FAULT_RATE: "0.25",
+        FAULT_KINDS: "500, HANG,truncated,500",
+        LATENCY_MS: "20-200",
+        RATE_LIMIT: "10",
+        MAX_CONCURRENT_JOBS: "3",
+        API_KEYS: "sk_one, sk_two",
+      }),
+    ).toMatchObject({
+      faultRate: 0.25,
+      faultKinds: ["500", "hang", "truncated"],
+      latencyMs: [20, 200],
+      rateLimit: 10,
+      maxConcurrentJobs: 3,
+      apiKeys: ["sk_one", "sk_two"],
+    });
+    const unset = loadConfig({ FAULT_RATE: "", API_KEYS: " " });
+    for (const name of ["faultRate", "faultKinds", "latencyMs", "rateLimit", "apiKeys"]) {
+      expect(unset).not.toHaveProperty(name);
+    }
+  });
+
+  it.each([
+    ["FAULT_RATE", "0", 0],
+    ["FAULT_RATE", "1", 1],
+    ["FAULT_KINDS", "slow", ["slow"]],
+    ["LATENCY_MS", "150", 150],
+    ["LATENCY_MS", "0", 0],
+    ["LATENCY_MS", "5-5", 5],
+    ["RATE_LIMIT", "0", 0],
+    ["MAX_CONCURRENT_JOBS", "10", 10],
+  ])("parses %s=%s", (name, value, expected) => {
+    const key = {
+      FAULT_RATE: "faultRate",
+      FAULT_KINDS: "faultKinds",
+      LATENCY_MS: "latencyMs",
+      RATE_LIMIT: "rateLimit",
+      MAX_CONCURRENT_JOBS: "maxConcurrentJobs",
+    }[name]!;
+    expect(loadConfig({ [name]: value })).toMatchObject({ [key]: expected });
+  });
+
+  it.each([
+    ["FAULT_RATE", "1.5"],
+    ["FAULT_RATE", "-0.1"],
+    ["FAULT_RATE", "half"],
+    ["FAULT_KINDS", "500,504"],
+    ["FAULT_KINDS", "500,,hang"],
+    ["FAULT_KINDS", "all"],
+    ["LATENCY_MS", "200-20"],
+    ["LATENCY_MS", "-5"],
+    ["LATENCY_MS", "1.5"],
+    ["LATENCY_MS", "60001"],
+    ["LATENCY_MS", "fast"],
+    ["RATE_LIMIT", "-1"],
+    ["RATE_LIMIT", "2.5"],
+    ["RATE_LIMIT", "10/s"],
+    ["MAX_CONCURRENT_JOBS", "ten"],
+    ["MAX_CONCURRENT_JOBS", "99999999999999999999"],
+    ["API_KEYS", "one,,two"],
+    ["API_KEYS", "with space"],
+    ["API_KEYS", `${"k".repeat(256)}`],
+    ["API_KEYS", "cl\u00e9"],
+  ])("rejects %s=%s with a ConfigError naming the variable", (name, value) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(name);
+    expect((caught as ConfigError).message).toContain(`${name}=`);
+  });
+});

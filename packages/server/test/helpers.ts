@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect, onTestFinished } from "vitest";
 import {
   buildApp,
@@ -136,4 +136,37 @@ export function parseEvents(text: string): ParsedEvent[] {
       }
       return parsed;
     });
+}
+
+/**
+ * Injects a request and moves the fake clock in `stepMs` steps until it is answered: for
+ * requests that wait on the scheduler (added latency, slow answers, long-polls).
+ */
+export async function injectOnClock(
+  app: FastifyInstance,
+  clock: FakeClock,
+  options: InjectOptions | string,
+  stepMs = 100,
+): Promise<LightMyRequestResponse> {
+  let done = false;
+  const pending = app.inject(options);
+  const finish = () => {
+    done = true;
+  };
+  pending.then(finish, finish);
+  for (let i = 0; i < 20_000 && !done; i++) {
+    await settle(2);
+    if (!done) clock.advance(stepMs);
+  }
+  if (!done) {
+    const url = typeof options === "string" ? options : String(options.url);
+    throw new Error(`No answer to ${url} after ${20_000 * stepMs} ms of fake time`);
+  }
+  return pending;
+}
+
+/** A `random` that returns `draws` in order, then `then` forever. */
+export function scripted(draws: number[], then = 0.99): () => number {
+  const queue = [...draws];
+  return () => queue.shift() ?? then;
 }

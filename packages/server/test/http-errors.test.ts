@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { MemoryJobStore } from "../src/index.js";
+import { connect } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { MemoryJobStore, startServer } from "../src/index.js";
 import { expectError, setup } from "./helpers.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -71,5 +72,47 @@ describe("x-request-id", () => {
     const badBody = await app.inject({ method: "POST", url: "/jobs", payload: { x: 1 }, headers });
     expect(badUrl.headers["x-request-id"]).toBe("req-1");
     expect(badBody.headers["x-request-id"]).toBe("req-1");
+  });
+});
+
+describe("requests Node's HTTP parser refuses", () => {
+  /** Sends raw bytes on a fresh connection; resolves with everything that came back. */
+  function raw(port: number, text: string): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      let received = "";
+      socket.on("data", (chunk) => (received += chunk.toString()));
+      socket.on("close", () => resolve(received));
+      socket.on("error", () => {});
+      socket.write(text);
+    });
+  }
+
+  it("get our JSON error shape, not Fastify's, and the connection is closed", async () => {
+    const server = await startServer({ port: 0 });
+    onTestFinished(() => server.close());
+    const cases = [
+      ["HELLO\r\n\r\n", 400],
+      ["GET /status HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n", 400],
+      [`GET /status HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+      [
+        "POST /jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
+        400,
+      ],
+      [
+        "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+        400,
+      ],
+    ] as const;
+    for (const [request, status] of cases) {
+      const response = await raw(server.port, request);
+      const [head = "", body = ""] = response.split("\r\n\r\n");
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(head).toContain("Content-Type: application/json; charset=utf-8");
+      expect(head).toContain("Connection: close");
+      expect(JSON.parse(body)).toEqual({
+        error: { code: "invalid_request", message: expect.any(String) },
+      });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import type { FaultOverrides } from "../faults/decide.js";
+
 /** How a job ends if nobody cancels it; drawn when the job is created. */
 export type JobOutcome = "completed" | "error";
 
@@ -26,4 +28,8 @@ export interface JobRecord {
   /** Milliseconds since the epoch; set only while the job was pending. */
   cancelledAt?: number;
   metadata: Record<string, unknown>;
+  /** The owner id of the API key that created it; absent when auth is off. */
+  owner?: string;
+  /** Fault settings for the requests about this job, overriding the server's. */
+  faults?: FaultOverrides;
 }

@@ -1,11 +1,18 @@
 import { ApiError } from "../errors.js";
+import type { FaultOverrides } from "../faults/decide.js";
+import type { FaultKind } from "../faults/kinds.js";
+import { toLatencyRange } from "../faults/latency.js";
+import type { IdempotencyStore } from "../store/idempotency-store.js";
 import type { JobStore } from "../store/job-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { deriveState, type JobStatus } from "./derive.js";
-import { drawEtaBias } from "./estimate.js";
+import { drawEtaBias, estimateTimes } from "./estimate.js";
 import { pickFailure } from "./failures.js";
-import { newJobId } from "./ids.js";
+import { retryAfterSeconds } from "./hints.js";
+import { fingerprint, KeyedQueue } from "./idempotency.js";
+import { JOB_ID_PATTERN, newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
+import { PendingJobs } from "./pending-jobs.js";
 import type { Random } from "./random.js";
 import type { JobRecord } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
@@ -22,6 +29,12 @@ export interface JobServiceOptions {
   etaError: number;
   /** Told of every cancel once the store has it, so whoever waits on the job hears at once. */
   onCancel?: (record: JobRecord) => void;
+  /** Most jobs pending at once per owner (one owner with auth off); 0 for no limit. */
+  maxConcurrentJobs?: number;
+  /** Where `Idempotency-Key`s are remembered. */
+  idempotencyStore?: IdempotencyStore;
+  /** How long a key is remembered, in ms. */
+  idempotencyTtlMs?: number;
 }
 
 export interface CreateJobInput {
@@ -29,6 +42,24 @@ export interface CreateJobInput {
   errorProbability?: number;
   etaError?: number;
   metadata?: Record<string, unknown>;
+  /** Fault settings for the requests about this job (read, events, cancel). */
+  faultRate?: number;
+  faultKinds?: FaultKind[];
+  /** Whole ms, or `[min, max]`. */
+  latencyMs?: number | number[];
+}
+
+/** Who is creating a job, and how to recognise a retry of the same creation. */
+export interface CreateContext {
+  /** The API key's owner id; undefined with auth off. */
+  owner?: string | undefined;
+  /** From the `Idempotency-Key` header, already checked. */
+  idempotencyKey?: string | undefined;
+}
+
+/** A job from `create`: new, or the one an earlier request with the same idempotency key made. */
+export interface CreatedJob extends JobSnapshot {
+  replayed: boolean;
 }
 
 /** A record and the moment it was read: everything a response needs, views and hints alike. */
@@ -42,6 +73,8 @@ export interface ListJobsInput {
   limit: number;
   cursor?: string;
   status?: JobStatus;
+  /** Only this owner's jobs; undefined for all (auth off). */
+  owner?: string | undefined;
 }
 
 export interface JobPage {
@@ -54,6 +87,8 @@ export class JobService {
   readonly #options: JobServiceOptions;
   /** The single job behind `GET /status`: created with the service, never stored or listed. */
   readonly #legacy: JobRecord;
+  readonly #pending = new PendingJobs();
+  readonly #idempotency = new KeyedQueue();
 
   constructor(options: JobServiceOptions) {
     this.#options = options;
@@ -66,25 +101,64 @@ export class JobService {
     return { record: this.#legacy, at: this.#options.now() };
   }
 
-  /** A new job, as of its creation. */
-  async create(input: CreateJobInput): Promise<JobSnapshot> {
+  /**
+   * A new job, as of its creation. With an idempotency key, a retry of an earlier request (same
+   * owner, key and body, within the TTL) gets that request's job, as of now, instead.
+   */
+  async create(input: CreateJobInput, context: CreateContext = {}): Promise<CreatedJob> {
     const metadata = input.metadata ?? {};
     const problem = metadataProblem(metadata);
     if (problem !== undefined) throw new ApiError("invalid_request", problem);
-    const record = this.#newRecord(newJobId(), { ...input, metadata });
-    await this.#options.store.insert(record);
-    return { record, at: record.createdAt };
+    const faults = faultOverrides(input);
+    const { owner, idempotencyKey } = context;
+    const { idempotencyStore } = this.#options;
+    if (idempotencyKey === undefined || idempotencyStore === undefined) {
+      return { ...(await this.#insert(input, metadata, owner, faults)), replayed: false };
+    }
+    const scope = owner ?? "";
+    const print = fingerprint(input);
+    return this.#idempotency.run(`${scope}\n${idempotencyKey}`, async () => {
+      const now = this.#options.now();
+      const ttl = this.#options.idempotencyTtlMs ?? Number.POSITIVE_INFINITY;
+      const saved = await idempotencyStore.get(scope, idempotencyKey);
+      if (saved !== undefined && now - saved.createdAt < ttl) {
+        if (saved.fingerprint !== print) {
+          throw new ApiError(
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request body",
+          );
+        }
+        const record = await this.#options.store.get(saved.jobId);
+        if (record !== undefined) return { record, at: now, replayed: true };
+      }
+      const created = await this.#insert(input, metadata, owner, faults);
+      await idempotencyStore.put({
+        scope,
+        key: idempotencyKey,
+        fingerprint: print,
+        jobId: created.record.id,
+        createdAt: created.at,
+      });
+      return { ...created, replayed: false };
+    });
   }
 
-  /** The job as of now; 404 `job_not_found` when there is none. */
-  async get(id: string): Promise<JobSnapshot> {
-    const record = await this.#find(id);
+  /** The job as of now; 404 `job_not_found` when there is none or `owner` may not see it. */
+  async get(id: string, owner?: string): Promise<JobSnapshot> {
+    const record = await this.#find(id, owner);
     return { record, at: this.#options.now() };
   }
 
+  /** The job's record, or undefined when there is none or `owner` may not see it. */
+  async find(id: string, owner?: string): Promise<JobRecord | undefined> {
+    if (!JOB_ID_PATTERN.test(id)) return undefined;
+    const record = await this.#options.store.get(id);
+    return record !== undefined && visibleTo(record, owner) ? record : undefined;
+  }
+
   /** One page in creation order. With `status`, filtering is on the state at this moment. */
-  async list({ limit, cursor, status }: ListJobsInput): Promise<JobPage> {
-    let after = cursor === undefined ? undefined : await this.#resolveCursor(cursor);
+  async list({ limit, cursor, status, owner }: ListJobsInput): Promise<JobPage> {
+    let after = cursor === undefined ? undefined : await this.#resolveCursor(cursor, owner);
     // One reading of the clock, so a page is a consistent snapshot.
     const now = this.#options.now();
     const data: JobView[] = [];
@@ -96,6 +170,7 @@ export class JobService {
         limit: batchSize,
       });
       for (const record of batch) {
+        if (!visibleTo(record, owner)) continue;
         if (status !== undefined && deriveState(record, now).status !== status) continue;
         if (data.length === limit) return { data, nextCursor: encodeCursor(data.at(-1)!.id) };
         data.push(toJobView(record, now));
@@ -105,8 +180,8 @@ export class JobService {
     }
   }
 
-  async cancel(id: string): Promise<JobSnapshot> {
-    const record = await this.#find(id);
+  async cancel(id: string, owner?: string): Promise<JobSnapshot> {
+    const record = await this.#find(id, owner);
     const now = this.#options.now();
     const { status } = deriveState(record, now);
     if (status !== "pending") {
@@ -117,15 +192,67 @@ export class JobService {
     }
     const cancelled: JobRecord = { ...record, cancelledAt: now };
     await this.#options.store.update(cancelled);
+    this.#pending.remove(record.owner ?? "", id);
     this.#options.onCancel?.(cancelled);
     return { record: cancelled, at: now };
+  }
+
+  /** Checks the concurrency limit, then draws, stores and counts a new record. */
+  async #insert(
+    input: CreateJobInput,
+    metadata: Record<string, unknown>,
+    owner: string | undefined,
+    faults: FaultOverrides | undefined,
+  ): Promise<JobSnapshot> {
+    const limit = this.#options.maxConcurrentJobs ?? 0;
+    const scope = owner ?? "";
+    // Checked before any draw, so a refused request leaves the sequence of outcomes alone.
+    if (limit > 0) this.#checkConcurrency(scope, limit);
+    const record = this.#newRecord(newJobId(), {
+      ...input,
+      metadata,
+      ...(owner !== undefined && { owner }),
+      ...(faults !== undefined && { faults }),
+    });
+    // Counted before the await, so concurrent requests cannot all slip under the limit.
+    if (limit > 0) this.#pending.add(scope, record);
+    try {
+      await this.#options.store.insert(record);
+    } catch (error) {
+      this.#pending.remove(scope, record.id);
+      throw error;
+    }
+    return { record, at: record.createdAt };
+  }
+
+  /** 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when full. */
+  #checkConcurrency(scope: string, limit: number): void {
+    const now = this.#options.now();
+    const pending = this.#pending.pending(scope, now);
+    if (pending.length < limit) return;
+    const earliest = Math.min(
+      ...pending.map((record) => estimateTimes(record, now).estimatedCompletionAt),
+    );
+    const seconds = retryAfterSeconds(earliest - now);
+    throw new ApiError(
+      "concurrency_limit",
+      `At most ${limit} jobs may be pending at once; one is expected to end in about ${seconds} s`,
+      { headers: { "retry-after": String(seconds) } },
+    );
   }
 
   // Every record takes exactly two draws from `random`, outcome then failure, and one from
   // `etaRandom`, so the n-th job's fate and bias depend only on the seed and n, never on earlier
   // outcomes or per-job overrides. The bias has a stream of its own: a third draw from `random`
   // would have shifted every later job's outcome for a given seed.
-  #newRecord(id: string, input: CreateJobInput & { metadata: Record<string, unknown> }): JobRecord {
+  #newRecord(
+    id: string,
+    input: CreateJobInput & {
+      metadata: Record<string, unknown>;
+      owner?: string;
+      faults?: FaultOverrides;
+    },
+  ): JobRecord {
     const { random, etaRandom, now } = this.#options;
     const errorProbability = input.errorProbability ?? this.#options.errorProbability;
     const failed = random() < errorProbability;
@@ -139,21 +266,46 @@ export class JobService {
       etaError: input.etaError ?? this.#options.etaError,
       etaBias: drawEtaBias(etaRandom()),
       metadata: input.metadata,
+      ...(input.owner !== undefined && { owner: input.owner }),
+      ...(input.faults !== undefined && { faults: input.faults }),
     };
   }
 
-  async #find(id: string): Promise<JobRecord> {
-    const record = await this.#options.store.get(id);
+  // Another key's job is "not found", never "forbidden": its existence must not leak.
+  async #find(id: string, owner: string | undefined): Promise<JobRecord> {
+    const record = await this.find(id, owner);
     if (record === undefined)
       throw new ApiError("job_not_found", `No job with id ${JSON.stringify(id)}`);
     return record;
   }
 
-  async #resolveCursor(cursor: string): Promise<string> {
+  async #resolveCursor(cursor: string, owner: string | undefined): Promise<string> {
     const id = decodeCursor(cursor);
-    if (id === undefined || (await this.#options.store.get(id)) === undefined) {
+    if (id === undefined || (await this.find(id, owner)) === undefined) {
       throw new ApiError("invalid_request", "query.cursor is not a cursor this server issued");
     }
     return id;
   }
+}
+
+/** With auth off (`owner` undefined) every job is visible; with it, only the owner's. */
+function visibleTo(record: JobRecord, owner: string | undefined): boolean {
+  return owner === undefined || record.owner === owner;
+}
+
+/** The body's fault fields as overrides, or undefined when it sets none. */
+function faultOverrides(input: CreateJobInput): FaultOverrides | undefined {
+  const { faultRate, faultKinds, latencyMs } = input;
+  if (faultRate === undefined && faultKinds === undefined && latencyMs === undefined) {
+    return undefined;
+  }
+  const latency = latencyMs === undefined ? undefined : toLatencyRange(latencyMs);
+  if (latencyMs !== undefined && latency === undefined) {
+    throw new ApiError("invalid_request", "body.latencyMs must be [min, max] with min <= max");
+  }
+  return {
+    ...(faultRate !== undefined && { rate: faultRate }),
+    ...(faultKinds !== undefined && { kinds: [...new Set(faultKinds)] }),
+    ...(latency !== undefined && { latency }),
+  };
 }

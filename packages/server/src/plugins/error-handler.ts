@@ -9,6 +9,7 @@ type ValidationIssue = NonNullable<FastifyError["validation"]>[number];
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const described = describeError(error, request);
+    if (error instanceof ApiError) reply.headers(error.headers);
     if (described.statusCode >= 500) request.log.error({ err: error }, "request failed");
     return sendError(reply, described.code, described.message, described.statusCode);
   });

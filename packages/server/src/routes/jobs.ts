@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { JobStatus } from "../jobs/derive.js";
+import { readIdempotencyKey } from "../jobs/idempotency.js";
 import type { CreateJobInput, JobService } from "../jobs/service.js";
 import { toJobView } from "../jobs/view.js";
+import { ownerOf } from "../plugins/auth.js";
 import { sendJob } from "./job-reply.js";
 import { readWithWait, streamJob, type LiveOptions } from "./live.js";
 import {
   createJobBodySchema,
+  createJobHeadersSchema,
   errorResponses,
   jobIdParamsSchema,
   jobPageSchema,
@@ -41,24 +44,35 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     statusCode,
   });
 
-  // Create: 201, the job, and a Location header.
+  // Create: 201, the job, and a Location header; 200 and the same job for a retry with the
+  // same Idempotency-Key.
   app.post<{ Body: CreateJobInput }>(
     "/jobs",
     {
       schema: {
+        headers: createJobHeadersSchema,
         body: createJobBodySchema,
-        response: { 201: jobViewSchema, ...errorResponses(400, 413, 415) },
+        response: {
+          200: jobViewSchema,
+          201: jobViewSchema,
+          ...errorResponses(400, 413, 415, 422),
+        },
       },
-      // No body at all means "all defaults", like an empty JSON object.
       preValidation: async (request) => {
+        readIdempotencyKey(request.headers["idempotency-key"]);
+        // No body at all means "all defaults", like an empty JSON object.
         if (request.body === undefined) request.body = {};
       },
     },
     async (request, reply) => {
-      const snapshot = await service.create(request.body);
-      const { id } = snapshot.record;
+      const created = await service.create(request.body, {
+        owner: ownerOf(request),
+        idempotencyKey: readIdempotencyKey(request.headers["idempotency-key"]),
+      });
+      const { id } = created.record;
       reply.header("location", `/jobs/${id}`);
-      return sendJob(reply, snapshot, jobReply(id, 201));
+      if (created.replayed) reply.header("idempotency-replayed", "true");
+      return sendJob(reply, created, jobReply(id, created.replayed ? 200 : 201));
     },
   );
 
@@ -75,6 +89,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     async (request) => {
       const { limit, cursor, status } = request.query;
       return service.list({
+        owner: ownerOf(request),
         limit,
         ...(cursor !== undefined && { cursor }),
         ...(status !== undefined && { status }),
@@ -93,7 +108,8 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     },
     async (request, reply) => {
       const { id } = request.params;
-      const snapshot = await readWithWait(request, reply, live, () => service.get(id));
+      const owner = ownerOf(request);
+      const snapshot = await readWithWait(request, reply, live, () => service.get(id, owner));
       return sendJob(reply, snapshot, jobReply(id));
     },
   );
@@ -107,7 +123,13 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
       schema: { params: jobIdParamsSchema, response: errorResponses(404) },
     },
     async (request, reply) =>
-      streamJob(request, reply, live, await service.get(request.params.id), toJobView),
+      streamJob(
+        request,
+        reply,
+        live,
+        await service.get(request.params.id, ownerOf(request)),
+        toJobView,
+      ),
   );
 
   // Cancel a pending job; 409 once it has finished.
@@ -121,7 +143,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     },
     async (request, reply) => {
       const { id } = request.params;
-      return sendJob(reply, await service.cancel(id), jobReply(id));
+      return sendJob(reply, await service.cancel(id, ownerOf(request)), jobReply(id));
     },
   );
 };

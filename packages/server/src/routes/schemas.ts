@@ -1,4 +1,6 @@
 import { ERROR_STATUS } from "../errors.js";
+import { FAULT_KINDS } from "../faults/kinds.js";
+import { MAX_LATENCY_MS } from "../faults/latency.js";
 import { MAX_METADATA_BYTES } from "../jobs/metadata.js";
 
 // JSON Schemas for the routes: they validate requests, drive response serialization (which
@@ -90,9 +92,14 @@ export const errorBodySchema = {
   },
 } as const;
 
-/** Error responses for the given statuses, plus the 500 every route can answer. */
+/**
+ * Error responses for the given statuses, plus those every route can answer: 401 (auth on),
+ * 429 (rate limit, or an injected fault) and 500.
+ */
 export function errorResponses(...statuses: number[]): Record<number, typeof errorBodySchema> {
-  return Object.fromEntries([...statuses, 500].map((status) => [status, errorBodySchema]));
+  return Object.fromEntries(
+    [...statuses, 401, 429, 500].map((status) => [status, errorBodySchema]),
+  );
 }
 
 export const jobIdParamsSchema = {
@@ -103,6 +110,8 @@ export const jobIdParamsSchema = {
     id: { type: "string", description: "A job id such as job_4Xy0c7GQ2mVb8Lr1TzK9" },
   },
 } as const;
+
+const latencyMsSchema = { type: "integer", minimum: 0, maximum: MAX_LATENCY_MS } as const;
 
 export const createJobBodySchema = {
   type: "object",
@@ -132,6 +141,24 @@ export const createJobBodySchema = {
       maxProperties: 100,
       description: `Any JSON object, echoed back; at most ${MAX_METADATA_BYTES} bytes serialized`,
     },
+    faultRate: {
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      description: "Share of the requests about this job answered with a fault",
+    },
+    faultKinds: {
+      type: "array",
+      minItems: 1,
+      maxItems: FAULT_KINDS.length,
+      uniqueItems: true,
+      items: { type: "string", enum: FAULT_KINDS },
+      description: "Faults to pick from for the requests about this job",
+    },
+    latencyMs: {
+      description: "Latency added to the requests about this job: ms, or [min, max]",
+      anyOf: [latencyMsSchema, { type: "array", minItems: 2, maxItems: 2, items: latencyMsSchema }],
+    },
   },
 } as const;
 
@@ -156,6 +183,17 @@ export function listJobsQuerySchema(maxListLimit: number) {
     },
   } as const;
 }
+
+/** `Idempotency-Key`, checked by hand for a clearer message; here for the API description. */
+export const createJobHeadersSchema = {
+  type: "object",
+  properties: {
+    "idempotency-key": {
+      type: "string",
+      description: "1..255 visible ASCII characters; a retry with the same key gets the same job",
+    },
+  },
+} as const;
 
 export const jobPageSchema = {
   type: "object",

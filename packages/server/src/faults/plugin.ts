@@ -1,0 +1,145 @@
+import type { Socket } from "node:net";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Scheduler } from "../events/scheduler.js";
+import type { Random } from "../jobs/random.js";
+import type { JobRecord } from "../jobs/record.js";
+import { callerOf } from "../plugins/auth.js";
+import { isHealthCheck } from "../routes/health.js";
+import { FaultCounter } from "./counter.js";
+import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
+import { Delays } from "./delays.js";
+import { Hangs } from "./hangs.js";
+import type { FaultKind } from "./kinds.js";
+import { pickLatencyMs } from "./latency.js";
+import { faultResponse } from "./responses.js";
+import { Dribbles, truncate } from "./shape.js";
+
+/** Set on every fault answer that has headers, so integrators can tell it from the truth. */
+export const FAULT_HEADER = "x-injected-fault";
+
+// Requests "about a job": a job's overrides apply to these.
+const JOB_ROUTES = new Set(["/jobs/:id", "/jobs/:id/events"]);
+
+export interface FaultsOptions {
+  /** The server's settings; a job's overrides win for the requests about it. */
+  settings: FaultSettings;
+  /** Two draws per request to a known route: whether it is faulted, and with which kind. */
+  random: Random;
+  /** One draw per request: its latency within the range. */
+  latencyRandom: Random;
+  scheduler: Scheduler;
+  now: () => number;
+  /** The job a request is about, if the caller may see it. */
+  findJob: (id: string, owner: string | undefined) => Promise<JobRecord | undefined>;
+}
+
+interface Plan {
+  draws: readonly [number, number];
+  settings: FaultSettings;
+}
+
+/**
+ * Faults on demand, as two onRequest hooks around auth and the rate limit:
+ * `prepare` (draws, the job's overrides, the added latency) and `inject` (the fault itself).
+ * A fault replaces one answer, never a job's record: the replacing kinds and `reset`/`hang`
+ * answer before the handler runs, so nothing is created or cancelled; `truncated` and `slow`
+ * mangle the real answer in transit.
+ */
+export class Faults {
+  readonly counter = new FaultCounter();
+  readonly hangs = new Hangs();
+  readonly delays: Delays;
+  readonly dribbles: Dribbles;
+  readonly #options: FaultsOptions;
+  readonly #plans = new WeakMap<FastifyRequest, Plan>();
+
+  constructor(options: FaultsOptions) {
+    this.#options = options;
+    this.delays = new Delays(options.scheduler, options.now);
+    this.dribbles = new Dribbles(options.scheduler, options.now);
+  }
+
+  /**
+   * onRequest, first: takes the request's draws at arrival (so the n-th request's fate depends
+   * only on the seed and n, whatever the latency), finds the job's overrides, waits the latency.
+   * Every request but health checks is delayed; only known routes can be faulted.
+   */
+  prepare = async (request: FastifyRequest): Promise<void> => {
+    if (isHealthCheck(request)) return;
+    const { random, latencyRandom } = this.#options;
+    const latencyDraw = latencyRandom();
+    const known = request.routeOptions.url !== undefined;
+    const draws = known ? ([random(), random()] as const) : undefined;
+    const settings = await this.#settingsFor(request);
+    if (draws !== undefined) this.#plans.set(request, { draws, settings });
+    await this.delays.wait(pickLatencyMs(settings.latency, latencyDraw));
+  };
+
+  /** onRequest, after auth and the rate limit: answers with a fault, or lets the truth through. */
+  inject = async (request: FastifyRequest, reply: FastifyReply) => {
+    const plan = this.#plans.get(request);
+    if (plan === undefined) return;
+    const kind = decideFault(plan.settings, plan.draws);
+    if (kind === undefined) return;
+    this.#record(request, kind);
+    const canned = faultResponse(kind);
+    if (canned !== undefined) {
+      reply.code(canned.statusCode).headers(canned.headers).header(FAULT_HEADER, kind);
+      return reply.send(canned.body);
+    }
+    switch (kind) {
+      case "reset":
+        reply.hijack();
+        reset(request, reply);
+        return;
+      case "hang":
+        reply.hijack();
+        this.hangs.hold(reply.raw);
+        return;
+      case "truncated":
+        reply.header(FAULT_HEADER, kind);
+        truncate(reply.raw);
+        return;
+      case "slow":
+        reply.header(FAULT_HEADER, kind);
+        this.dribbles.slow(reply.raw);
+        return;
+    }
+  };
+
+  /** Lets delayed requests through, drops hung ones, sends slow ones at once; for `app.close()`. */
+  releaseAll(): void {
+    this.delays.releaseAll();
+    this.hangs.destroyAll();
+    this.dribbles.flushAll();
+  }
+
+  async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
+    const { settings, findJob } = this.#options;
+    const url = request.routeOptions.url;
+    const caller = callerOf(request);
+    if (url === undefined || !JOB_ROUTES.has(url) || !caller.authorized) return settings;
+    const { id } = request.params as { id?: unknown };
+    if (typeof id !== "string") return settings;
+    return withOverrides(settings, (await findJob(id, caller.owner))?.faults);
+  }
+
+  #record(request: FastifyRequest, kind: FaultKind): void {
+    this.counter.record(kind);
+    request.log.info({ fault: kind }, `injected fault: ${kind}`);
+  }
+}
+
+/** Drops the connection with a TCP RST where there is a real socket (ECONNRESET for the client). */
+function reset(request: FastifyRequest, reply: FastifyReply): void {
+  const socket = request.raw.socket as Socket | null;
+  if (socket !== null && typeof socket.resetAndDestroy === "function" && !socket.destroyed) {
+    try {
+      socket.resetAndDestroy();
+      return;
+    } catch {
+      // Not a TCP socket after all: destroy the response below.
+    }
+  }
+  reply.raw.destroy();
+}

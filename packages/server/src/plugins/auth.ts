@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { presentedKey, type ApiKeys } from "../auth/api-keys.js";
+import { isHealthCheck } from "../routes/health.js";
+import { sendError } from "./send-error.js";
+
+/** Who sent a request, as far as auth is concerned. */
+export interface Caller {
+  /** The owner id of a valid key; undefined when auth is off (or the key is not valid). */
+  owner: string | undefined;
+  /** Whether the request may proceed: auth is off, or it carries a valid key. */
+  authorized: boolean;
+  /** Why it may not, for the 401. */
+  problem?: string;
+  /** What rate limits count against: the owner, else the client's IP. */
+  limitKey: string;
+}
+
+const callers = new WeakMap<FastifyRequest, Caller>();
+
+/** The caller `identifyCaller` found; nobody is authorized when it has not run (fail closed). */
+export function callerOf(request: FastifyRequest): Caller {
+  return (
+    callers.get(request) ?? {
+      owner: undefined,
+      authorized: false,
+      problem: "Unauthorized",
+      limitKey: `ip:${request.ip}`,
+    }
+  );
+}
+
+/** The owner whose jobs the request may see; undefined means all (auth off). */
+export function ownerOf(request: FastifyRequest): string | undefined {
+  return callerOf(request).owner;
+}
+
+/**
+ * onRequest: works out who is calling, without answering yet, so that latency and the rate limit
+ * (by key, else by IP) apply before a 401 does.
+ */
+export function identifyCaller(keys: ApiKeys) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const ip = `ip:${request.ip}`;
+    if (!keys.enabled || isHealthCheck(request)) {
+      callers.set(request, { owner: undefined, authorized: true, limitKey: ip });
+      return;
+    }
+    const presented = presentedKey(request.headers);
+    if ("problem" in presented) {
+      callers.set(request, { owner: undefined, authorized: false, ...presented, limitKey: ip });
+      return;
+    }
+    const owner = keys.ownerOf(presented.key);
+    callers.set(
+      request,
+      owner === undefined
+        ? { owner, authorized: false, problem: "The API key is not valid", limitKey: ip }
+        : { owner, authorized: true, limitKey: owner },
+    );
+  };
+}
+
+/** onRequest: 401 `unauthorized` with `WWW-Authenticate: Bearer` unless the caller may proceed. */
+export async function requireApiKey(request: FastifyRequest, reply: FastifyReply) {
+  const { authorized, problem } = callerOf(request);
+  if (authorized) return;
+  reply.header("www-authenticate", "Bearer");
+  return sendError(reply, "unauthorized", problem ?? "Unauthorized");
+}
