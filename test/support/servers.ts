@@ -45,3 +45,32 @@ export async function closedPortUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
 }
+
+/**
+ * A pass-through proxy in front of `target` that counts the requests reaching the server, and
+ * when: what a server sees, whatever the client believes it sent.
+ */
+export async function countingProxy(target: string) {
+  const { request: httpRequest } = await import("node:http");
+  const upstream = new URL(target);
+  const arrivals: Array<{ at: number; path: string }> = [];
+  const { url } = await rawServer((req, res) => {
+    arrivals.push({ at: Date.now(), path: req.url ?? "" });
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on("error", () => res.destroy());
+    req.pipe(forward);
+  });
+  return { url, arrivals };
+}

@@ -310,6 +310,8 @@ export class TranslationStatusClient {
             { url, signal, idleTimeoutMs, state, notAfter, timeoutMs: options.requestTimeoutMs },
             (event) => {
               if (event.event === "end") return true;
+              // Jobs come as progress, done (or unnamed) events; others (open, ...) are not ours.
+              if (!["progress", "done", "message", "missing"].includes(event.event)) return false;
               const body = parseJson(event.data);
               if (event.event === "missing") {
                 const { id, code, message } = (body ?? {}) as Record<string, unknown>;

@@ -4,6 +4,7 @@ import { ApiKeys } from "./auth/api-keys.js";
 import { EventStreams } from "./events/event-streams.js";
 import { JobWatch } from "./events/job-watch.js";
 import { LongPolls } from "./events/long-polls.js";
+import { MultiplexedStreams } from "./events/multiplexed-streams.js";
 import { Scheduler } from "./events/scheduler.js";
 import { Faults } from "./faults/plugin.js";
 import { setAppInternals } from "./internals.js";
@@ -66,6 +67,14 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     retryMs: resolved.sseRetryMs,
   });
 
+  const multiplexed = new MultiplexedStreams({
+    scheduler,
+    watch,
+    now,
+    heartbeatMs: resolved.sseHeartbeatMs,
+    retryMs: resolved.sseRetryMs,
+  });
+
   const service = new JobService({
     ...resolved,
     onCancel: (record) => watch.changed(record.id, record),
@@ -101,6 +110,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   app.addHook("preClose", async () => {
     longPolls.releaseAll();
     streams.closeAll();
+    multiplexed.closeAll();
     faults.releaseAll();
     dropIdleConnections();
   });
@@ -109,6 +119,12 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes);
   void app.register(statusRoutes, { service, live });
-  void app.register(jobRoutes, { service, live, maxListLimit: resolved.maxListLimit });
+  void app.register(jobRoutes, {
+    service,
+    live,
+    multiplexed,
+    now,
+    maxListLimit: resolved.maxListLimit,
+  });
   return app;
 }

@@ -52,6 +52,29 @@ export class LongPolls {
     });
   }
 
+  /**
+   * Like `hold`, for several pending jobs at once: resolves as soon as any of them changes
+   * status (one listener per job, one deadline), for a batch read with `Prefer: wait`.
+   */
+  holdAny(records: JobRecord[], deadline: number, response: ServerResponse): Promise<HoldOutcome> {
+    if (this.#closed) return Promise.resolve("shutdown");
+    if (response.destroyed || response.writableEnded) return Promise.resolve("disconnected");
+    return new Promise((resolve) => {
+      const release = (outcome: HoldOutcome) => {
+        if (!this.#held.delete(release)) return;
+        for (const stop of stops) stop();
+        cancelDeadline();
+        response.off("close", onClose);
+        resolve(outcome);
+      };
+      const onClose = () => release("disconnected");
+      this.#held.add(release);
+      const stops = records.map((record) => this.#watch.watch(record, () => release("changed")));
+      const cancelDeadline = this.#scheduler.schedule(deadline, () => release("timeout"));
+      response.once("close", onClose);
+    });
+  }
+
   /** Lets every held request go and holds no more; for `app.close()`. */
   releaseAll(): void {
     this.#closed = true;

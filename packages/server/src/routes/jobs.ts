@@ -5,12 +5,18 @@ import type { CreateJobInput, JobService } from "../jobs/service.js";
 import { toJobView } from "../jobs/view.js";
 import { ownerOf } from "../plugins/auth.js";
 import { sendJob } from "./job-reply.js";
+import type { OutgoingHttpHeaders } from "node:http";
+import { ApiError } from "../errors.js";
+import { MultiplexedStreams } from "../events/multiplexed-streams.js";
+import { parseLastEventId } from "../events/sse-format.js";
+import { findAll, parseIds, readBatch } from "./batch.js";
 import { readWithWait, streamJob, type LiveOptions } from "./live.js";
 import {
   createJobBodySchema,
   createJobHeadersSchema,
   errorResponses,
   jobIdParamsSchema,
+  jobBatchSchema,
   jobPageSchema,
   jobViewSchema,
   listJobsQuerySchema,
@@ -19,6 +25,8 @@ import {
 export interface JobRoutesOptions {
   service: JobService;
   live: LiveOptions;
+  multiplexed: MultiplexedStreams;
+  now: () => number;
   maxListLimit: number;
 }
 
@@ -27,15 +35,17 @@ interface JobParams {
 }
 
 interface ListQuery {
-  limit: number;
+  limit?: number;
   cursor?: string;
   status?: JobStatus;
+  /** Comma-separated: a batch read of these jobs instead of a page. */
+  ids?: string;
 }
 
 /** Many jobs: create, read (or wait for), stream, list, cancel. */
 export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app,
-  { service, live, maxListLimit },
+  { service, live, multiplexed, now, maxListLimit },
 ) => {
   const jobReply = (id: string, statusCode = 200) => ({
     path: `/jobs/${encodeURIComponent(id)}`,
@@ -76,24 +86,75 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     },
   );
 
-  // List: { data, nextCursor }, oldest first.
+  // List: { data, nextCursor }, oldest first. With `ids`: a batch read of those jobs.
   app.get<{ Querystring: ListQuery }>(
     "/jobs",
     {
       schema: {
         querystring: listJobsQuerySchema(maxListLimit),
-        response: { 200: jobPageSchema, ...errorResponses(400) },
+        response: { 200: { anyOf: [jobPageSchema, jobBatchSchema] }, ...errorResponses(400) },
       },
       preValidation: async (request) => coerceLimit(request),
     },
-    async (request) => {
-      const { limit, cursor, status } = request.query;
+    async (request, reply) => {
+      const { limit, cursor, status, ids } = request.query;
+      const owner = ownerOf(request);
+      if (ids !== undefined) {
+        if (limit !== undefined || cursor !== undefined || status !== undefined) {
+          throw new ApiError(
+            "invalid_request",
+            "querystring.ids cannot be combined with limit, cursor or status",
+          );
+        }
+        return readBatch(request, reply, { service, live, now }, parseIds(ids), owner);
+      }
       return service.list({
-        owner: ownerOf(request),
-        limit,
+        owner,
+        limit: limit ?? Math.min(20, maxListLimit),
         ...(cursor !== undefined && { cursor }),
         ...(status !== undefined && { status }),
       });
+    },
+  );
+
+  // Many jobs on one Server-Sent Events connection: each one's state, `done` as each ends,
+  // `missing` for unknown ids, `end` once none is left.
+  app.get<{ Querystring: { ids: string; lastEventId?: string } }>(
+    "/events",
+    {
+      exposeHeadRoute: false,
+      schema: {
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          required: ["ids"],
+          properties: {
+            ids: { type: "string", minLength: 1, maxLength: 8_000 },
+            lastEventId: { type: "string", maxLength: 32 },
+          },
+        },
+        response: errorResponses(400),
+      },
+    },
+    async (request, reply) => {
+      const ids = parseIds(request.query.ids);
+      const { found, missing } = await findAll(service, ids, ownerOf(request));
+      const subject = {
+        records: found,
+        missing,
+        render: toJobView,
+        lastEventId:
+          parseLastEventId(request.headers["last-event-id"]) ??
+          parseLastEventId(request.query.lastEventId),
+      };
+      if (MultiplexedStreams.complete(subject, now())) return reply.code(204).send();
+      reply.hijack();
+      const headers: OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) headers[name] = value;
+      }
+      multiplexed.open(reply.raw, subject, headers);
+      return reply;
     },
   );
 

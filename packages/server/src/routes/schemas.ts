@@ -171,7 +171,7 @@ export function listJobsQuerySchema(maxListLimit: number) {
         type: "integer",
         minimum: 1,
         maximum: maxListLimit,
-        default: Math.min(20, maxListLimit),
+        description: `Page size, default ${Math.min(20, maxListLimit)}`,
       },
       cursor: {
         type: "string",
@@ -180,6 +180,12 @@ export function listJobsQuerySchema(maxListLimit: number) {
         description: "nextCursor from the previous page",
       },
       status: { ...jobStatusSchema, description: "Only jobs in this status right now" },
+      ids: {
+        type: "string",
+        minLength: 1,
+        maxLength: 8_000,
+        description: "Comma-separated job ids (at most 100): a batch read instead of a page",
+      },
     },
   } as const;
 }
@@ -192,6 +198,27 @@ export const createJobHeadersSchema = {
       type: "string",
       description: "1..255 visible ASCII characters; a retry with the same key gets the same job",
     },
+  },
+} as const;
+
+export const jobBatchSchema = {
+  type: "object",
+  required: ["data", "errors", "pollAfterMs"],
+  properties: {
+    data: { type: "array", items: jobViewSchema },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "code", "message"],
+        properties: {
+          id: { type: "string" },
+          code: { type: "string" },
+          message: { type: "string" },
+        },
+      },
+    },
+    pollAfterMs: { type: "object", additionalProperties: { type: "integer" } },
   },
 } as const;
 
