@@ -161,8 +161,8 @@ export class TranslationStatusClient {
   }
 
   /**
-   * Fetches a job's status once: `GET {baseUrl}/jobs/{jobId}`, or the `statusUrl` without an id.
-   * Fails with a typed error and is not retried; `waitForCompletion` is the retrying call.
+   * Fetches a job's status: `GET {baseUrl}/jobs/{jobId}`, or the `statusUrl` without an id.
+   * A transient failure is retried `maxRetries` times; anything else fails with a typed error.
    */
   async getStatus(jobId?: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
     const url = this.#statusUrlOf(jobId);

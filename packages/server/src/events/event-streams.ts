@@ -3,7 +3,7 @@ import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobWatch } from "./job-watch.js";
 import type { Scheduler } from "./scheduler.js";
-import { HEARTBEAT, formatEvent } from "./sse-format.js";
+import { HEARTBEAT, SSE_HEADERS, formatEvent } from "./sse-format.js";
 
 export interface EventStreamsOptions {
   scheduler: Scheduler;
@@ -74,13 +74,7 @@ export class EventStreams {
     const { now, retryMs } = this.#options;
     // Gone while the route was reading the job: nothing to stream to.
     if (response.destroyed) return;
-    response.writeHead(200, {
-      ...headers,
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
+    response.writeHead(200, { ...headers, ...SSE_HEADERS });
     const at = now();
     const { record, render } = subject;
     if (deriveState(record, at).status !== "pending" || this.#closed) {

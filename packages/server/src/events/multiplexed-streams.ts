@@ -3,7 +3,7 @@ import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobWatch } from "./job-watch.js";
 import type { Scheduler } from "./scheduler.js";
-import { HEARTBEAT, formatEvent } from "./sse-format.js";
+import { HEARTBEAT, SSE_HEADERS, formatEvent } from "./sse-format.js";
 
 export interface MultiplexedStreamsOptions {
   scheduler: Scheduler;
@@ -64,13 +64,7 @@ export class MultiplexedStreams {
   open(response: ServerResponse, subject: MultiplexedSubject, headers: OutgoingHttpHeaders): void {
     const { now, retryMs, watch } = this.#options;
     if (response.destroyed) return;
-    response.writeHead(200, {
-      ...headers,
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
+    response.writeHead(200, { ...headers, ...SSE_HEADERS });
     const at = now();
     let first = formatEvent({ retry: retryMs, event: "open", data: "{}" });
     for (const id of subject.missing) {

@@ -31,3 +31,11 @@ export function parseLastEventId(value: unknown): number | undefined {
   if (typeof value !== "string" || !/^\d{1,15}$/.test(value.trim())) return undefined;
   return Number(value.trim());
 }
+
+/** The headers of every event stream: `X-Accel-Buffering: no` keeps nginx from buffering it. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+} as const;

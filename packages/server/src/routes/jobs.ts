@@ -5,12 +5,11 @@ import type { CreateJobInput, JobService } from "../jobs/service.js";
 import { toJobView } from "../jobs/view.js";
 import { ownerOf } from "../plugins/auth.js";
 import { sendJob } from "./job-reply.js";
-import type { OutgoingHttpHeaders } from "node:http";
 import { ApiError } from "../errors.js";
 import { MultiplexedStreams } from "../events/multiplexed-streams.js";
 import { parseLastEventId } from "../events/sse-format.js";
 import { findAll, parseIds, readBatch } from "./batch.js";
-import { readWithWait, streamJob, type LiveOptions } from "./live.js";
+import { hijack, readWithWait, streamJob, type LiveOptions } from "./live.js";
 import {
   createJobBodySchema,
   createJobHeadersSchema,
@@ -148,12 +147,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
           parseLastEventId(request.query.lastEventId),
       };
       if (MultiplexedStreams.complete(subject, now())) return reply.code(204).send();
-      reply.hijack();
-      const headers: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) headers[name] = value;
-      }
-      multiplexed.open(reply.raw, subject, headers);
+      multiplexed.open(reply.raw, subject, hijack(reply));
       return reply;
     },
   );

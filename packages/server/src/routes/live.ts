@@ -58,12 +58,19 @@ export function streamJob(
   if (doneId !== undefined && lastId !== undefined && lastId >= doneId) {
     return reply.code(204).send();
   }
+  streams.open(reply.raw, { record, render }, hijack(reply));
+  return reply;
+}
+
+/**
+ * Takes the response over from Fastify for a stream, returning the headers set so far
+ * (x-request-id), which are ours to send now that Fastify is out of the way.
+ */
+export function hijack(reply: FastifyReply): OutgoingHttpHeaders {
   reply.hijack();
-  // Headers set so far (x-request-id) are ours to send now that Fastify is out of the way.
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined) headers[name] = value;
   }
-  streams.open(reply.raw, { record, render }, headers);
-  return reply;
+  return headers;
 }
