@@ -2,52 +2,71 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { runHttp } from "./http/run-http.js";
 import { renderReport } from "./report/report.js";
+import { scaleReport, withScale } from "./report/scale-report.js";
 import { evaluateTargets } from "./report/targets.js";
+import { runScale, type ScaleResults } from "./scale/run-scale.js";
 import { runVirtual } from "./virtual/run-virtual.js";
 import { AUTO } from "./virtual/strategies.js";
 
-// `npm run bench` (full) or `npm run bench -- --quick` (fewer jobs, for a fast check).
+// `npm run bench` (full) or `npm run bench -- --quick` (fewer jobs, for a fast check); add
+// `--only=efficiency` (Parts 1 and 2) or `--only=scale` (Part 3) to run one part alone.
 const quick = process.argv.includes("--quick");
+const PARTS = ["efficiency", "scale"] as const;
+const onlyArg = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+const only = PARTS.find((part) => part === onlyArg);
+if (onlyArg !== undefined && only === undefined) {
+  throw new TypeError(`Expected --only=${PARTS.join(" or --only=")}, got --only=${onlyArg}`);
+}
 const seed = "translation-status";
 const jobsPerMix = quick ? 50 : 400;
 const jobsPerCell = quick ? 5 : 15;
 
 const started = performance.now();
 const progress = (line: string) => process.stderr.write(`${line}\n`);
-
-progress(`Part 1: virtual time, ${jobsPerMix} jobs per mix…`);
-const virtual = await runVirtual({
-  jobsPerMix,
-  seed,
-  onStep: (mix, strategy) => {
-    if (strategy === AUTO) progress(`  ${mix.title}: done`);
-  },
-});
-progress(`Part 2: real HTTP on loopback, ${jobsPerCell} jobs per row…`);
-const http = await runHttp({ jobsPerCell, seed });
-const targets = evaluateTargets(virtual, http);
-
 const cpu = cpus();
-const report = renderReport(
-  {
-    date: new Date(),
-    node: process.version,
-    cores: cpu.length,
-    cpu: cpu[0]?.model.trim() ?? "unknown CPU",
-    quick,
-    seed,
-    jobsPerMix,
-    jobsPerCell,
-    elapsedMs: performance.now() - started,
-  },
-  virtual,
-  http,
-  targets,
-);
+const machine = {
+  date: new Date(),
+  node: process.version,
+  cores: cpu.length,
+  cpu: cpu[0]?.model.trim() ?? "unknown CPU",
+  quick,
+};
+
+const efficiency = only === "scale" ? undefined : await runEfficiency();
+let scale: ScaleResults | undefined;
+if (only !== "efficiency") {
+  progress("Part 3: scale…");
+  scale = await runScale({ quick, seed, onStep: progress });
+}
+const elapsedMs = performance.now() - started;
+let report: string;
+if (efficiency) {
+  const info = { ...machine, seed, jobsPerMix, jobsPerCell, elapsedMs };
+  report = renderReport(info, efficiency.virtual, efficiency.http, efficiency.targets);
+  if (scale) report = withScale(report, scale, quick);
+} else {
+  report = scaleReport(machine, scale!);
+}
 console.log(report);
 
 const results = new URL("./results/", import.meta.url);
 await mkdir(results, { recursive: true });
-const file = new URL(quick ? "quick.md" : "latest.md", results);
+const name = only === undefined ? (quick ? "quick" : "latest") : `${only}${quick ? "-quick" : ""}`;
+const file = new URL(`${name}.md`, results);
 await writeFile(file, report);
 progress(`Written to ${file.pathname}`);
+
+/** Parts 1 and 2 and their targets. */
+async function runEfficiency() {
+  progress(`Part 1: virtual time, ${jobsPerMix} jobs per mix…`);
+  const virtual = await runVirtual({
+    jobsPerMix,
+    seed,
+    onStep: (mix, strategy) => {
+      if (strategy === AUTO) progress(`  ${mix.title}: done`);
+    },
+  });
+  progress(`Part 2: real HTTP on loopback, ${jobsPerCell} jobs per row…`);
+  const http = await runHttp({ jobsPerCell, seed });
+  return { virtual, http, targets: evaluateTargets(virtual, http) };
+}

@@ -73,8 +73,16 @@ export async function runHttp(options: HttpOptions): Promise<HttpResults> {
   const server = await startServer({ port: 0, errorProbability: 0.1, seed: options.seed });
   const plainFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
   const bareFetch = stripHints(plainFetch);
+  // No request budget: this part measures each wait's own requests and delay, not the shared
+  // budget (the scale part does), and all 350 jobs are created through one client.
   const newClient = (fetch: FetchLike) =>
-    new TranslationStatusClient({ baseUrl: server.url, fetch, random });
+    new TranslationStatusClient({
+      baseUrl: server.url,
+      fetch,
+      random,
+      maxRequestsPerSecond: Infinity,
+      maxConcurrentRequests: Infinity,
+    });
   const creator = newClient(plainFetch);
   const cells: HttpCell[] = [];
   const tasks: Promise<void>[] = [];

@@ -29,7 +29,6 @@ interface Waiter {
   resolve: (release: () => void) => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: () => void;
 }
 
 /**
@@ -47,6 +46,11 @@ export class RequestBudget {
   #pausedUntil = 0;
   #queue: Waiter[] = [];
   #timer: AbortController | undefined;
+  /**
+   * One abort listener per signal, however many queued requests share it (a wait on 10,000
+   * jobs queues hundreds on one): many listeners on one signal cost time and make Node warn.
+   */
+  #signals = new Map<AbortSignal, { waiting: number; onAbort: () => void }>();
 
   constructor(options: Required<BudgetOptions>, clock: Clock) {
     this.#rate = options.maxRequestsPerSecond;
@@ -75,22 +79,37 @@ export class RequestBudget {
   acquire(held: boolean, signal?: AbortSignal, notAfter = Infinity): Promise<() => void> {
     signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        held,
-        notAfter,
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          this.#queue = this.#queue.filter((w) => w !== waiter);
-          reject(signal?.reason);
-          this.#pump();
-        },
-      };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.#queue.push(waiter);
+      this.#queue.push({ held, notAfter, resolve, reject, signal });
+      if (signal) this.#listen(signal);
       this.#pump();
     });
+  }
+
+  #listen(signal: AbortSignal): void {
+    const entry = this.#signals.get(signal);
+    if (entry) {
+      entry.waiting += 1;
+      return;
+    }
+    const onAbort = () => {
+      this.#signals.delete(signal);
+      const aborted = this.#queue.filter((w) => w.signal === signal);
+      this.#queue = this.#queue.filter((w) => w.signal !== signal);
+      for (const waiter of aborted) waiter.reject(signal.reason);
+      this.#pump();
+    };
+    this.#signals.set(signal, { waiting: 1, onAbort });
+    signal.addEventListener("abort", onAbort, { once: true });
+  }
+
+  #unlisten(signal: AbortSignal | undefined): void {
+    if (!signal) return;
+    const entry = this.#signals.get(signal);
+    if (!entry) return;
+    entry.waiting -= 1;
+    if (entry.waiting > 0) return;
+    this.#signals.delete(signal);
+    signal.removeEventListener("abort", entry.onAbort);
   }
 
   /** The server said "too many requests": nobody starts a request before `ms` from now. */
@@ -145,7 +164,7 @@ export class RequestBudget {
 
   #remove(index: number): void {
     const [waiter] = this.#queue.splice(index, 1);
-    waiter?.signal?.removeEventListener("abort", waiter.onAbort);
+    this.#unlisten(waiter?.signal);
   }
 
   #refill(now: number): void {

@@ -88,21 +88,30 @@ export async function controlled<T>(
   const context = request.context ?? {};
   const controller = new AbortController();
   const unlink = forwardAbort(request.signal, controller);
+  const { clock } = settings;
   let timeoutMs = request.timeoutMs ?? settings.requestTimeoutMs;
-  let timer = new AbortController();
+  let lastActivity = clock.now();
   let timedOut = false;
-  const arm = () => {
-    timer.abort();
-    timer = new AbortController();
-    settings.clock.sleep(timeoutMs, timer.signal).then(
+  // One sleep at a time for the whole request: activity only moves a timestamp, and a sleep
+  // that ends while the request is still active sleeps again for what is left. A stream touches
+  // it once per line, so re-arming a timer each time would cost more than the parsing.
+  let sleeper = new AbortController();
+  let dueAt = 0;
+  const arm = (ms: number) => {
+    sleeper.abort();
+    sleeper = new AbortController();
+    dueAt = clock.now() + ms;
+    clock.sleep(ms, sleeper.signal).then(
       () => {
+        const idle = clock.now() - lastActivity;
+        if (idle < timeoutMs) return arm(timeoutMs - idle);
         timedOut = true;
         controller.abort();
       },
       () => {},
     );
   };
-  arm();
+  arm(timeoutMs);
 
   try {
     return await body({
@@ -110,7 +119,9 @@ export async function controlled<T>(
       touch: () => {
         if (idleMs === undefined) return;
         timeoutMs = idleMs;
-        arm();
+        lastActivity = clock.now();
+        // Only when the idle timeout is shorter than what the sleep has left.
+        if (lastActivity + timeoutMs < dueAt) arm(timeoutMs);
       },
     });
   } catch (cause) {
@@ -123,7 +134,7 @@ export async function controlled<T>(
       throw new NetworkError(method, url, { ...context, cause: wireCause });
     throw cause;
   } finally {
-    timer.abort();
+    sleeper.abort();
     unlink();
   }
 }

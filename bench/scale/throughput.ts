@@ -1,0 +1,309 @@
+import autocannon from "autocannon";
+import { readFileSync } from "node:fs";
+import { get } from "node:http";
+import { Child } from "./child.js";
+import type { ProfileShare } from "./profile.js";
+import type { ServerConfig, ServerHandlers, ServerInfo } from "./server-process.js";
+
+/** One autocannon run against one server. */
+export interface LoadRun {
+  server: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Response bytes (status line, headers, body) per request: the same for a fair comparison. */
+  bytesPerResponse: number;
+  /** The server process's CPU time ÷ wall time: near 100% means the server, not autocannon, was the limit. */
+  serverCpuPercent: number;
+  /** Server CPU time per request, in µs. */
+  cpuUsPerRequest: number;
+  /** The kernel's part of that time (system CPU: syscalls, TCP), in percent. */
+  kernelPercent: number;
+  /**
+   * CPU the rest of the machine used meanwhile (neither the server nor autocannon), in cores,
+   * from /proc/stat: near 0 for a clean run; NaN where /proc/stat does not exist.
+   */
+  otherCores: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** The simulator and the node:http baseline on one route, side by side. */
+export interface RouteComparison {
+  route: string;
+  /** Why the route was not measured (the endpoint does not exist yet). */
+  skipped?: string;
+  simulator?: LoadRun;
+  baseline?: LoadRun;
+  /** Simulator ÷ baseline requests per second. */
+  ratio?: number;
+  /** When the ratio misses the target: the simulator without its logger, and a CPU profile. */
+  diagnosis?: Diagnosis;
+}
+
+export interface Diagnosis {
+  /** The simulator with its logger off (GET /jobs/:id only). */
+  loggingOff?: LoadRun;
+  /**
+   * The node:http baseline with a busy loop per request that brings it to the simulator's CPU
+   * per request: what node:http itself costs at that pace (idem).
+   */
+  slowedBaseline?: { burnUs: number; run: LoadRun };
+  /** A bare Fastify app (no logger, hooks or schema) answering the same bytes (idem). */
+  bareFastify?: LoadRun;
+  /** Where the simulator's busy time went, sampled under the same load. */
+  profile: ProfileShare[];
+}
+
+export interface ThroughputResults {
+  connections: number;
+  durationS: number;
+  warmUpS: number;
+  routes: RouteComparison[];
+  elapsedMs: number;
+}
+
+export interface ThroughputOptions {
+  connections: number;
+  durationS: number;
+  warmUpS: number;
+  /** Ratio below which the simulator is diagnosed. */
+  targetRatio: number;
+  /** Length of each diagnostic run (logging off, bare Fastify, profile), in s. */
+  diagnosisS: number;
+  seed: string;
+}
+
+export const SERVER_PROCESS = new URL("./server-process.ts", import.meta.url);
+/** Jobs in the batch request, the most the endpoint takes. */
+export const BATCH_IDS = 100;
+/** Pending for the whole run, so every answer carries the hints. */
+const LONG_JOB_MS = 3_600_000;
+/** Node writes these itself on every response; the baseline must not send them twice. */
+const PER_CONNECTION_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
+
+type Server = Child<ServerHandlers, ServerInfo>;
+
+/**
+ * autocannon against the simulator (as `npm run server` runs it: logging at info, to stdout,
+ * here /dev/null) and against a minimal node:http server answering the same bytes, each in a
+ * process of its own while autocannon runs in this one: a server gets a core to itself and
+ * none of the load generator's work lands on its event loop.
+ */
+export async function runThroughput(options: ThroughputOptions): Promise<ThroughputResults> {
+  const started = performance.now();
+  const spawn = (config: ServerConfig) =>
+    Child.spawn<ServerHandlers, ServerInfo>(SERVER_PROCESS, {
+      config: { seed: options.seed, ...config },
+    });
+  const simulator = await spawn({ kind: "simulator", logging: true });
+  const baseline = await spawn({ kind: "baseline" });
+  const routes: RouteComparison[] = [];
+  try {
+    const [job] = await simulator.call("create", { lengthsMs: [LONG_JOB_MS] });
+    const single = await compare("GET /jobs/:id", `/jobs/${job!.id}`, simulator, baseline, options);
+    if (single.ratio! < options.targetRatio) {
+      single.diagnosis = {
+        ...(await alternatives(simulator, `/jobs/${job!.id}`, options, spawn, single)),
+        profile: await profile(simulator, `/jobs/${job!.id}`, options),
+      };
+    }
+    routes.push(single);
+
+    const batch = await simulator.call("create", {
+      lengthsMs: Array.from({ length: BATCH_IDS }, () => LONG_JOB_MS),
+    });
+    const path = batchPath(batch.map((j) => j.id));
+    const route = `GET /jobs?ids= (${BATCH_IDS} ids)`;
+    const missing = await batchMissing(url(simulator) + path, batch.length);
+    if (missing === undefined) {
+      const comparison = await compare(route, path, simulator, baseline, options);
+      if (comparison.ratio! < options.targetRatio) {
+        comparison.diagnosis = { profile: await profile(simulator, path, options) };
+      }
+      routes.push(comparison);
+    } else {
+      routes.push({ route, skipped: missing });
+    }
+  } finally {
+    await Promise.all([simulator.stop(), baseline.stop()]);
+  }
+  return { ...options, routes, elapsedMs: performance.now() - started };
+}
+
+async function compare(
+  route: string,
+  path: string,
+  simulator: Server,
+  baseline: Server,
+  options: ThroughputOptions,
+): Promise<RouteComparison> {
+  await load(simulator, "", path, options.warmUpS, options.connections);
+  // After the warm-up, so that the job's progress has its usual number of digits.
+  const answer = await capture(url(simulator) + path);
+  if (answer.statusCode !== 200) {
+    throw new Error(`${route}: the simulator answered ${answer.statusCode} ${answer.body}`);
+  }
+  await baseline.call("serve", { path, ...answer });
+  await load(baseline, "", path, options.warmUpS, options.connections);
+  const sim = await load(simulator, "simulator", path, options.durationS, options.connections);
+  const base = await load(
+    baseline,
+    "node:http baseline",
+    path,
+    options.durationS,
+    options.connections,
+  );
+  return {
+    route,
+    simulator: sim,
+    baseline: base,
+    ratio: sim.requestsPerSecond / base.requestsPerSecond,
+  };
+}
+
+/**
+ * The same load on a bare Fastify app serving the same bytes, on node:http slowed to the
+ * simulator's pace, and on a simulator without logs.
+ */
+async function alternatives(
+  simulator: Server,
+  path: string,
+  options: ThroughputOptions,
+  spawn: (config: ServerConfig) => Promise<Server>,
+  comparison: RouteComparison,
+): Promise<Required<Omit<Diagnosis, "profile">>> {
+  const { warmUpS, diagnosisS, connections } = options;
+  const answer = await capture(url(simulator) + path);
+  const fixed = async (config: ServerConfig, name: string) => {
+    const server = await spawn(config);
+    try {
+      await server.call("serve", { path, ...answer });
+      await load(server, "", path, warmUpS, connections);
+      return await load(server, name, path, diagnosisS, connections);
+    } finally {
+      await server.stop();
+    }
+  };
+  const bareFastify = await fixed({ kind: "fastify" }, "bare Fastify");
+  // node:http's own cost about doubles at the simulator's pace: burn the rest.
+  const burnUs = Math.max(
+    0,
+    Math.round(comparison.simulator!.cpuUsPerRequest - 2 * comparison.baseline!.cpuUsPerRequest),
+  );
+  const slowed = await fixed({ kind: "baseline", burnUs }, `node:http + ${burnUs} µs busy loop`);
+  const quiet = await spawn({ kind: "simulator", logging: false });
+  let loggingOff: LoadRun;
+  try {
+    const [job] = await quiet.call("create", { lengthsMs: [LONG_JOB_MS] });
+    const quietPath = `/jobs/${job!.id}`;
+    await load(quiet, "", quietPath, warmUpS, connections);
+    loggingOff = await load(quiet, "simulator, logging off", quietPath, diagnosisS, connections);
+  } finally {
+    await quiet.stop();
+  }
+  return { loggingOff, bareFastify, slowedBaseline: { burnUs, run: slowed } };
+}
+
+/** Where the simulator's CPU goes under the same load, from a sampling profile. */
+async function profile(
+  simulator: Server,
+  path: string,
+  options: ThroughputOptions,
+): Promise<ProfileShare[]> {
+  await simulator.call("profileStart", undefined);
+  await load(simulator, "", path, options.diagnosisS, options.connections);
+  return simulator.call("profileStop", undefined);
+}
+
+async function load(
+  server: Server,
+  name: string,
+  path: string,
+  durationS: number,
+  connections: number,
+): Promise<LoadRun> {
+  const before = await server.call("cpu", undefined);
+  const machineBefore = machineBusyMs();
+  const benchBefore = process.cpuUsage();
+  const result = await autocannon({ url: url(server) + path, connections, duration: durationS });
+  const benchMs = totalMs(process.cpuUsage(benchBefore));
+  const machineMs = machineBusyMs() - machineBefore;
+  const after = await server.call("cpu", undefined);
+  const cpuMs = after.cpuMs - before.cpuMs;
+  const wallMs = after.at - before.at;
+  return {
+    server: name,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
+    serverCpuPercent: (100 * cpuMs) / (after.at - before.at),
+    cpuUsPerRequest: (1_000 * cpuMs) / Math.max(1, result.requests.total),
+    kernelPercent: (100 * (after.systemMs - before.systemMs)) / Math.max(cpuMs, 1e-9),
+    otherCores: (machineMs - benchMs - cpuMs) / wallMs,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** CPU time the whole machine has spent busy, in ms (Linux; NaN elsewhere). */
+export function machineBusyMs(): number {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8")
+      .split("\n", 1)[0]!
+      .split(/\s+/)
+      .map(Number);
+    // In USER_HZ ticks, 100 a second on Linux.
+    return 10 * (user! + nice! + system! + irq! + softirq! + steal!);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function totalMs({ user, system }: NodeJS.CpuUsage): number {
+  return (user + system) / 1_000;
+}
+
+export function batchPath(ids: readonly string[]): string {
+  return `/jobs?ids=${ids.map(encodeURIComponent).join(",")}`;
+}
+
+/** Why the batch endpoint cannot be used, or undefined when it answers for every id. */
+export async function batchMissing(target: string, ids: number): Promise<string | undefined> {
+  const answer = await capture(target);
+  if (answer.statusCode === 200) {
+    try {
+      const body = JSON.parse(answer.body) as { data?: unknown[] };
+      if (Array.isArray(body.data) && body.data.length === ids) return undefined;
+    } catch {
+      // Not JSON: reported below.
+    }
+  }
+  return `not in the server yet: GET /jobs?ids=… answers ${answer.statusCode} ${answer.body.slice(0, 160)}`;
+}
+
+/** One real request: the status, the headers as sent (minus per-connection ones), the body. */
+function capture(target: string): Promise<{ statusCode: number; headers: string[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(target, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => {
+        const headers: string[] = [];
+        const raw = response.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) {
+          if (!PER_CONNECTION_HEADERS.has(raw[i]!.toLowerCase()))
+            headers.push(raw[i]!, raw[i + 1]!);
+        }
+        resolve({ statusCode: response.statusCode ?? 0, headers, body });
+      });
+      response.on("error", reject);
+    }).on("error", reject);
+  });
+}
+
+function url(server: Server): string {
+  return server.info.url;
+}
