@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TranslationStatusClient } from "@translation-status/client";
-import { simulator } from "../support/servers.js";
+import { createRawJob as create, simulator } from "../support/servers.js";
 
 // Wall-clock tests, kept few and with generous tolerance: the hold itself is what is tested.
-async function create(url: string, pendingDurationMs: number) {
-  const response = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ pendingDurationMs, errorProbability: 0 }),
-  });
-  return ((await response.json()) as { id: string }).id;
-}
-
 describe("long-polling over real HTTP", () => {
   it("holds the request until the job changes, then answers at once", async () => {
     const server = await simulator();

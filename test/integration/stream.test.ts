@@ -2,7 +2,7 @@ import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { TranslationStatusClient } from "@translation-status/client";
-import { simulator } from "../support/servers.js";
+import { createRawJob as create, simulator } from "../support/servers.js";
 
 interface Event {
   id?: string;
@@ -26,15 +26,6 @@ async function readAll(response: Response): Promise<Event[]> {
       return event;
     })
     .filter((e) => e.data !== undefined);
-}
-
-async function create(url: string, pendingDurationMs: number) {
-  const response = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ pendingDurationMs, errorProbability: 0 }),
-  });
-  return ((await response.json()) as { id: string }).id;
 }
 
 const closers: Array<() => void> = [];

@@ -74,3 +74,13 @@ export async function countingProxy(target: string) {
   });
   return { url, arrivals };
 }
+
+/** Creates a job that completes after `pendingDurationMs` with a plain fetch; returns its id. */
+export async function createRawJob(url: string, pendingDurationMs: number): Promise<string> {
+  const response = await fetch(`${url}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pendingDurationMs, errorProbability: 0 }),
+  });
+  return ((await response.json()) as { id: string }).id;
+}
