@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/index.js";
 
+/** What loadConfig throws for `env`, or undefined if it does not throw. */
+function configErrorOf(env: Record<string, string>): unknown {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 describe("loadConfig", () => {
   it("applies defaults to an empty environment", () => {
     expect(loadConfig({})).toEqual({
@@ -115,12 +125,7 @@ describe("loadConfig", () => {
     ["SSE_HEARTBEAT", `1${"0".repeat(30)}`],
     ["LOG_LEVEL", "loud"],
   ])("rejects %s=%s with a ConfigError naming the variable", (name, value) => {
-    let caught: unknown;
-    try {
-      loadConfig({ [name]: value });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = configErrorOf({ [name]: value });
     expect(caught).toBeInstanceOf(ConfigError);
     const error = caught as ConfigError;
     expect(error.name).toBe("ConfigError");
@@ -198,12 +203,7 @@ describe("loadConfig: faults, limits and auth", () => {
     ["API_KEYS", `${"k".repeat(256)}`],
     ["API_KEYS", "cl\u00e9"],
   ])("rejects %s=%s with a ConfigError naming the variable", (name, value) => {
-    let caught: unknown;
-    try {
-      loadConfig({ [name]: value });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = configErrorOf({ [name]: value });
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as ConfigError).variable).toBe(name);
     expect((caught as ConfigError).message).toContain(`${name}=`);

@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import type { LightMyRequestResponse } from "fastify";
 import { describe, expect, it } from "vitest";
 import { MemoryJobStore, type AppOptions, type JobView } from "../src/index.js";
@@ -10,11 +9,11 @@ import {
   createJob,
   expectError,
   injectOnClock,
+  openStream,
   parseEvents,
   scripted,
   settle,
   setup,
-  until,
 } from "./helpers.js";
 
 const CANNED: readonly FaultKind[] = ["500", "502", "503", "429"];
@@ -361,26 +360,20 @@ describe("latency", () => {
 describe("slow", () => {
   it("dribbles the real answer in pieces every 500 ms, Content-Length of the whole", async () => {
     const { app, clock } = setup({ ...base, faultRate: 1, faultKinds: ["slow"] });
-    const response = await app.inject({ url: "/jobs", payloadAsStream: true });
+    const { response, text, untilEnded } = await openStream(app, "/jobs");
     expect(response.statusCode).toBe(200);
     expect(response.headers["x-injected-fault"]).toBe("slow");
     const body = '{"data":[],"nextCursor":null}';
     expect(response.headers["content-length"]).toBe(String(body.length));
-    const stream = response.stream() as Readable;
-    let text = "";
-    let ended = false;
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => (text += chunk));
-    stream.on("end", () => (ended = true));
     await settle();
     // 29 bytes: at least 16 per piece, so two pieces.
-    expect(text).toBe(body.slice(0, 16));
+    expect(text()).toBe(body.slice(0, 16));
     clock.advance(SLOW_INTERVAL_MS - 1);
     await settle();
-    expect(text).toBe(body.slice(0, 16));
+    expect(text()).toBe(body.slice(0, 16));
     clock.advance(1);
-    await until(() => ended, "the answer to end");
-    expect(text).toBe(body);
+    await untilEnded();
+    expect(text()).toBe(body);
   });
 
   it("takes several seconds for a job, and sends exactly the truth of the moment it was asked", async () => {

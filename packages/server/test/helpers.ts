@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect, onTestFinished } from "vitest";
 import {
@@ -169,4 +170,26 @@ export async function injectOnClock(
 export function scripted(draws: number[], then = 0.99): () => number {
   const queue = [...draws];
   return () => queue.shift() ?? then;
+}
+
+/** Opens a stream without waiting for its end; `text()` is what has arrived so far. */
+export async function openStream(
+  app: FastifyInstance,
+  url: string,
+  headers: Record<string, string> = {},
+) {
+  const response = await app.inject({ url, headers, payloadAsStream: true });
+  const stream = response.stream() as Readable;
+  let text = "";
+  let ended = false;
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => (text += chunk));
+  stream.on("end", () => (ended = true));
+  return {
+    response,
+    text: () => text,
+    events: () => parseEvents(text),
+    ended: () => ended,
+    untilEnded: () => until(() => ended, "the stream to end"),
+  };
 }

@@ -8,29 +8,12 @@ import {
   createJob,
   expectError,
   iso,
+  openStream,
   parseEvents,
   settle,
   setup,
   until,
 } from "./helpers.js";
-
-/** Opens a stream without waiting for its end; `text()` is what has arrived so far. */
-async function openStream(app: FastifyInstance, url: string, headers: Record<string, string> = {}) {
-  const response = await app.inject({ url, headers, payloadAsStream: true });
-  const stream = response.stream() as Readable;
-  let text = "";
-  let ended = false;
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => (text += chunk));
-  stream.on("end", () => (ended = true));
-  return {
-    response,
-    text: () => text,
-    events: () => parseEvents(text),
-    ended: () => ended,
-    untilEnded: () => until(() => ended, "the stream to end"),
-  };
-}
 
 const options = { pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 };
 
