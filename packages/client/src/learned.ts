@@ -3,6 +3,12 @@ export interface DurationModelSnapshot {
   version: 1;
   /** Recent job durations in ms, per kind, oldest first. */
   kinds: Record<string, number[]>;
+  /**
+   * How far each duration may be off, in ms, per kind, in the same order: half the span between
+   * the last pending answer and the terminal one when the server gave no timestamps. Absent or 0
+   * for exact durations.
+   */
+  uncertaintyMs?: Record<string, number[]>;
 }
 
 export interface DurationModelOptions {
@@ -23,7 +29,7 @@ export interface DurationModelOptions {
  * `maxKinds × maxSamplesPerKind` numbers.
  */
 export class DurationModel {
-  readonly #kinds = new Map<string, number[]>();
+  readonly #kinds = new Map<string, Samples>();
   readonly #maxSamples: number;
   readonly #maxKinds: number;
 
@@ -32,21 +38,41 @@ export class DurationModel {
     this.#maxKinds = options.maxKinds ?? 100;
   }
 
-  record(kind: string, durationMs: number): void {
+  /**
+   * Remembers that a job of `kind` took `durationMs`, give or take `uncertaintyMs` (0 when the
+   * server said exactly). Invalid numbers are ignored.
+   */
+  record(kind: string, durationMs: number, uncertaintyMs = 0): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
-    const samples = this.#kinds.get(kind) ?? [];
-    samples.push(durationMs);
-    if (samples.length > this.#maxSamples) samples.splice(0, samples.length - this.#maxSamples);
+    if (!Number.isFinite(uncertaintyMs) || uncertaintyMs < 0) return;
+    const samples = this.#kinds.get(kind) ?? { durations: [], uncertainties: [] };
+    samples.durations.push(durationMs);
+    samples.uncertainties.push(uncertaintyMs);
+    const excess = samples.durations.length - this.#maxSamples;
+    if (excess > 0) {
+      samples.durations.splice(0, excess);
+      samples.uncertainties.splice(0, excess);
+    }
     this.#touch(kind, samples);
   }
 
   /** The durations remembered for `kind`, oldest first. */
   samples(kind: string): readonly number[] {
-    return this.#kinds.get(kind) ?? [];
+    return this.#kinds.get(kind)?.durations ?? [];
+  }
+
+  /** How far each of `samples(kind)` may be off, in ms, in the same order. */
+  uncertainties(kind: string): readonly number[] {
+    return this.#kinds.get(kind)?.uncertainties ?? [];
   }
 
   export(): DurationModelSnapshot {
-    return { version: 1, kinds: Object.fromEntries([...this.#kinds].map(([k, v]) => [k, [...v]])) };
+    const entries = [...this.#kinds];
+    return {
+      version: 1,
+      kinds: Object.fromEntries(entries.map(([k, v]) => [k, [...v.durations]])),
+      uncertaintyMs: Object.fromEntries(entries.map(([k, v]) => [k, [...v.uncertainties]])),
+    };
   }
 
   /** Merges a snapshot in (its samples after the ones already known). Throws TypeError if malformed. */
@@ -60,17 +86,32 @@ export class DurationModel {
     ) {
       throw new TypeError("importModel() expects { version: 1, kinds: { [kind]: number[] } }");
     }
+    const uncertainty = snapshot.uncertaintyMs === undefined ? {} : snapshot.uncertaintyMs;
+    if (typeof uncertainty !== "object" || uncertainty === null) {
+      throw new TypeError("importModel(): uncertaintyMs must be { [kind]: number[] }");
+    }
+    const checked: [string, number[], number[]][] = [];
     for (const [kind, samples] of Object.entries(snapshot.kinds)) {
-      if (!Array.isArray(samples) || !samples.every((s) => typeof s === "number" && s >= 0)) {
+      const spreads = uncertainty[kind] ?? samples.map(() => 0);
+      if (!isNonNegativeNumbers(samples) || !isNonNegativeNumbers(spreads)) {
         throw new TypeError(
           `importModel(): kind ${JSON.stringify(kind)} must hold non-negative numbers`,
         );
       }
-      for (const sample of samples) this.record(kind, sample);
+      if (spreads.length !== samples.length) {
+        throw new TypeError(
+          `importModel(): kind ${JSON.stringify(kind)} needs one uncertainty per duration`,
+        );
+      }
+      checked.push([kind, samples, spreads]);
+    }
+    // Checked whole before any is recorded, so a bad snapshot changes nothing.
+    for (const [kind, samples, spreads] of checked) {
+      samples.forEach((sample, i) => this.record(kind, sample, spreads[i]));
     }
   }
 
-  #touch(kind: string, samples: number[]): void {
+  #touch(kind: string, samples: Samples): void {
     this.#kinds.delete(kind);
     this.#kinds.set(kind, samples);
     if (this.#kinds.size > this.#maxKinds) {
@@ -78,6 +119,16 @@ export class DurationModel {
       if (oldest !== undefined) this.#kinds.delete(oldest);
     }
   }
+}
+
+/** One kind's durations and their uncertainties, in parallel arrays: no object per sample. */
+interface Samples {
+  durations: number[];
+  uncertainties: number[];
+}
+
+function isNonNegativeNumbers(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((s) => typeof s === "number" && s >= 0);
 }
 
 /** The span of durations a job of a kind is expected to finish in. */
@@ -92,14 +143,28 @@ export const MIN_LEARNED_SAMPLES = 5;
 /**
  * The window to place polls in: the learned durations widened by a margin, or, failing enough
  * samples, the caller's `expectedDurationMs` ± 15%.
+ *
+ * A sample known only to lie in `duration ± uncertainty` counts by what it proves: the kind's
+ * durations reach at least down to the lowest upper bound and up to the highest lower bound. So
+ * coarse samples (from sparse polls before anything was learned) cannot widen a window that
+ * precise ones have pinned down, and exact samples give their plain minimum and maximum. When
+ * the bounds cross, every sample fits one duration between them, and that span is the window.
  */
 export function durationWindow(
   samples: readonly number[],
   expectedDurationMs: number | undefined,
+  uncertainties: readonly number[] = [],
 ): DurationWindow | undefined {
   if (samples.length >= MIN_LEARNED_SAMPLES) {
-    const earliest = Math.min(...samples);
-    const latest = Math.max(...samples);
+    let lowestHigh = Number.POSITIVE_INFINITY;
+    let highestLow = Number.NEGATIVE_INFINITY;
+    samples.forEach((sample, i) => {
+      const spread = uncertainties[i] ?? 0;
+      lowestHigh = Math.min(lowestHigh, sample + spread);
+      highestLow = Math.max(highestLow, Math.max(0, sample - spread));
+    });
+    const earliest = Math.min(lowestHigh, highestLow);
+    const latest = Math.max(lowestHigh, highestLow);
     // The next job may fall a little outside what was seen; widen by 5% of the spread's ends.
     return { earliestMs: earliest * 0.95, latestMs: latest * 1.05 };
   }
@@ -162,12 +227,13 @@ export interface Ending {
 /**
  * Records how long a finished job took: exactly, from the server's own createdAt and
  * completedAt; otherwise as the middle of the last pending answer and this one, the only span
- * it is known to have ended in.
+ * it is known to have ended in, give or take half that span.
  */
 export function learnDuration(model: DurationModel, kind: string, ending: Ending): void {
   if (ending.createdAt !== undefined && ending.completedAt !== undefined) {
     model.record(kind, ending.completedAt - ending.createdAt);
   } else if (ending.lastPendingAt !== undefined && ending.jobStart !== undefined) {
-    model.record(kind, (ending.lastPendingAt + ending.now) / 2 - ending.jobStart);
+    const half = (ending.now - ending.lastPendingAt) / 2;
+    model.record(kind, ending.lastPendingAt + half - ending.jobStart, half);
   }
 }

@@ -435,7 +435,11 @@ export function pollDelay(
 ): ScheduledDelay {
   const { now, hints, error } = context;
   const failed = error !== undefined;
-  const window = durationWindow(deps.model.samples(o.kind), o.expectedDurationMs);
+  const window = durationWindow(
+    deps.model.samples(o.kind),
+    o.expectedDurationMs,
+    deps.model.uncertainties(o.kind),
+  );
   return nextDelay(
     {
       backoffAttempt: context.backoffAttempt + 1,

@@ -33,12 +33,43 @@ describe("DurationModel", () => {
     expect(b.samples("dub")).toEqual([1_000, 1_200]);
   });
 
-  it.each([null, {}, { version: 2, kinds: {} }, { version: 1, kinds: { x: ["1"] } }])(
-    "refuses to import %j with a TypeError",
-    (snapshot) => {
-      expect(() => new DurationModel().import(snapshot as never)).toThrow(TypeError);
-    },
-  );
+  it("keeps each sample's uncertainty beside it, through export and import", () => {
+    const a = new DurationModel({ maxSamplesPerKind: 2 });
+    a.record("dub", 1_000, 0);
+    a.record("dub", 1_500, 250);
+    a.record("dub", 2_000, 40);
+    expect(a.samples("dub")).toEqual([1_500, 2_000]);
+    expect(a.uncertainties("dub")).toEqual([250, 40]);
+    const b = new DurationModel();
+    b.import(JSON.parse(JSON.stringify(a.export())));
+    expect(b.uncertainties("dub")).toEqual([250, 40]);
+  });
+
+  it("imports a snapshot without uncertainties as exact samples", () => {
+    const model = new DurationModel();
+    model.import({ version: 1, kinds: { dub: [1_000, 1_100] } });
+    expect(model.uncertainties("dub")).toEqual([0, 0]);
+  });
+
+  it("ignores an uncertainty that cannot be right", () => {
+    const model = new DurationModel();
+    for (const u of [-1, Number.NaN, Infinity]) model.record("x", 1_000, u);
+    expect(model.samples("x")).toEqual([]);
+  });
+
+  it.each([
+    null,
+    {},
+    { version: 2, kinds: {} },
+    { version: 1, kinds: { x: ["1"] } },
+    { version: 1, kinds: { x: [1] }, uncertaintyMs: { x: [-1] } },
+    { version: 1, kinds: { x: [1, 2] }, uncertaintyMs: { x: [0] } },
+    { version: 1, kinds: { x: [1] }, uncertaintyMs: null },
+  ])("refuses to import %j with a TypeError, and records nothing", (snapshot) => {
+    const model = new DurationModel();
+    expect(() => model.import(snapshot as never)).toThrow(TypeError);
+    expect(model.export().kinds).toEqual({});
+  });
 });
 
 describe("durationWindow", () => {
@@ -47,6 +78,31 @@ describe("durationWindow", () => {
     expect(durationWindow([100, 90, 110, 105, 95], undefined)).toEqual({
       earliestMs: 90 * 0.95,
       latestMs: 110 * 1.05,
+    });
+  });
+
+  it("does not let coarse samples widen what precise ones pinned down", () => {
+    // Five coarse samples (±600 ms) from sparse cold polls, five precise ones (±50 ms).
+    const samples = [1_700, 1_800, 2_600, 1_900, 1_750, 1_850, 2_150, 1_950, 2_050, 1_900];
+    const spreads = [600, 600, 600, 600, 600, 50, 50, 50, 50, 50];
+    const window = durationWindow(samples, undefined, spreads)!;
+    // Lowest upper bound 1_900 (1_850 + 50), highest lower bound 2_100 (2_150 − 50).
+    expect(window.earliestMs).toBeCloseTo(1_900 * 0.95);
+    expect(window.latestMs).toBeCloseTo(2_100 * 1.05);
+    // Read as exact, the same samples would give a window twice as wide.
+    const naive = durationWindow(samples, undefined)!;
+    expect(naive.latestMs - naive.earliestMs).toBeGreaterThan(
+      2 * (window.latestMs - window.earliestMs),
+    );
+  });
+
+  it("narrows to where coarse samples agree when they fit one duration", () => {
+    // Every span holds 2_000–2_200: the kind may well take one fixed time in there.
+    const samples = [1_750, 2_000, 1_800, 2_300, 1_900];
+    const spreads = [700, 500, 600, 300, 300];
+    expect(durationWindow(samples, undefined, spreads)).toEqual({
+      earliestMs: 2_000 * 0.95,
+      latestMs: 2_200 * 1.05,
     });
   });
 

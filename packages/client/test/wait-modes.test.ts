@@ -111,6 +111,25 @@ describe("learned schedule", () => {
     expect(polls.slice(0, -1).every((p) => p.delaySource === "learned")).toBe(true);
   });
 
+  it("places its polls by the precise samples when coarse ones would widen the window", async () => {
+    const createdAt = at(0);
+    const steps: Step[] = [
+      ...Array<Step>(2).fill({ json: job("pending", { createdAt }) }),
+      { json: job("completed", { createdAt, completedAt: at(1_850) }) },
+    ];
+    const { wait, times } = setup(steps, {
+      model: {
+        version: 1,
+        kinds: { dub: [1_700, 1_800, 2_600, 1_900, 1_750, 1_850, 2_150, 1_950, 2_050, 1_900] },
+        uncertaintyMs: { dub: [600, 600, 600, 600, 600, 50, 50, 50, 50, 50] },
+      },
+    });
+    await wait({ mode: "poll", kind: "dub" });
+    // Pinned to 1 900..2 100, widened to 1 805..2 205: a fifth of that is 80 ms. Read as exact,
+    // the same samples would have jumped to 1 615 and stepped 219 ms.
+    expect(times()).toEqual([0, 1_805, 1_885]);
+  });
+
   it("backs off as usual for a kind it has not learned", async () => {
     const { wait, times } = setup([{ json: job("pending") }, { json: job("completed") }], {
       model: learned,
@@ -131,7 +150,11 @@ describe("learned schedule", () => {
       { json: job("completed", { createdAt: at(0), completedAt: at(700) }) },
     ]);
     await wait({ mode: "poll", kind: "dub" });
-    expect(client.exportModel()).toEqual({ version: 1, kinds: { dub: [700] } });
+    expect(client.exportModel()).toEqual({
+      version: 1,
+      kinds: { dub: [700] },
+      uncertaintyMs: { dub: [0] },
+    });
   });
 
   it("without those, learns the middle of the last pending and the first terminal answer", async () => {
@@ -140,7 +163,10 @@ describe("learned schedule", () => {
       { json: { result: "completed" } },
     ]);
     await clock.run(client.waitForCompletion({ mode: "poll", jitter: 0 }));
-    expect(client.exportModel().kinds.default).toEqual([500]);
+    const model = client.exportModel();
+    expect(model.kinds.default).toEqual([500]);
+    // Ended somewhere between the two answers: 500 ms give or take 500.
+    expect(model.uncertaintyMs?.default).toEqual([500]);
   });
 });
 
