@@ -14,11 +14,17 @@ describe("waiting through injected faults", () => {
       maxRequestsPerSecond: Infinity,
       maxConcurrentRequests: Infinity,
     });
+    // Creation meets no faults; with the default timeout, a busy machine cannot fail it.
+    const creator = new TranslationStatusClient({
+      baseUrl: server.url,
+      maxRequestsPerSecond: Infinity,
+      maxConcurrentRequests: Infinity,
+    });
     const modes: WaitMode[] = ["poll", "long-poll", "stream", "auto"];
     const jobs = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const truth = i % 4 === 0 ? "error" : "completed";
-        const job = await client.createJob({
+        const job = await creator.createJob({
           pendingDurationMs: 200 + ((i * 37) % 1_300),
           errorProbability: truth === "error" ? 1 : 0,
           // Faults on every read of this job, not on its creation.

@@ -5,7 +5,8 @@ import { simulator } from "../support/servers.js";
 // The original design's README, translated: a client on the /status URL waits for the one job.
 describe("the original usage against /status", () => {
   it("answers pending, then completed, and the client waits it out", async () => {
-    const server = await simulator({ pendingDurationMs: 400, errorProbability: 0 });
+    // Long enough to be asked while pending even on a busy machine.
+    const server = await simulator({ pendingDurationMs: 1_000, errorProbability: 0 });
     const client = new TranslationStatusClient(`${server.url}/status`);
 
     const first = await fetch(`${server.url}/status`).then((r) => r.json());

@@ -5,7 +5,9 @@ import {
   type RunningServer,
   type StartServerOptions,
 } from "@translation-status/server";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
+import { contractProblems } from "./contract/check.js";
+import { recordResponses, takeRecorded } from "./contract/recorder.js";
 
 const running: Array<() => Promise<void>> = [];
 
@@ -13,9 +15,18 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((close) => close()));
 });
 
-/** The real simulator on an ephemeral port, closed after the test. */
+// The contract: every JSON answer a simulator gave in this file matches the OpenAPI document.
+afterAll(async () => {
+  expect(await contractProblems(takeRecorded())).toEqual([]);
+});
+
+/**
+ * The real simulator on an ephemeral port, closed after the test. Its JSON answers are checked
+ * against its OpenAPI document once the file's tests are done.
+ */
 export async function simulator(options: StartServerOptions = {}): Promise<RunningServer> {
   const server = await startServer({ port: 0, host: "127.0.0.1", ...options });
+  recordResponses(server.app.server);
   running.push(() => server.close());
   return server;
 }

@@ -9,6 +9,8 @@ import { Scheduler } from "./events/scheduler.js";
 import { Faults } from "./faults/plugin.js";
 import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
+import { openApiOptions, openApiRoutes, swagger } from "./openapi/document.js";
+import { describeRoute } from "./openapi/route-docs.js";
 import { identifyCaller, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { trackConnections } from "./plugins/connections.js";
@@ -51,6 +53,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   installJsonBody(app);
   installErrorHandler(app);
   installNotFound(app);
+  // Before any route: these read their schemas as they are added.
+  app.addHook("onRoute", describeRoute);
+  void app.register(swagger, openApiOptions);
 
   // One scheduler for every wake-up in the server; see src/events/.
   const onError = (error: unknown) => app.log.error({ err: error }, "scheduled task failed");
@@ -118,6 +123,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes);
+  void app.register(openApiRoutes);
   void app.register(statusRoutes, { service, live });
   void app.register(jobRoutes, {
     service,

@@ -58,20 +58,32 @@ export function fakeClock(start = START): FakeClock {
 }
 
 /** An app on a fake clock (timers included) starting at START, closed after the test. */
+/** Apps still loading their plugins: `settle()` waits for them before it counts rounds. */
+const loading = new Set<Promise<unknown>>();
+
 export function setup(options: AppOptions = {}): { app: FastifyInstance; clock: FakeClock } {
   const clock = fakeClock();
   const app = buildApp({ now: clock.now, setTimer: clock.setTimer, ...options });
+  // Plugins load with real file I/O; start now so that a request a test sends is not still
+  // waiting for them when the test looks at it. Failures surface at the test's first inject.
+  const ready: Promise<unknown> = Promise.resolve(app.ready()).then(
+    () => loading.delete(ready),
+    () => loading.delete(ready),
+  );
+  loading.add(ready);
   onTestFinished(() => app.close());
   return { app, clock };
 }
 
 /** Lets pending I/O callbacks and promise chains run (no real waiting). */
 export async function settle(rounds = 10): Promise<void> {
+  await Promise.all(loading);
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits, turn by turn of the event loop (no sleeping), until `condition` holds. */
 export async function until(condition: () => boolean, what = "condition"): Promise<void> {
+  await Promise.all(loading);
   for (let i = 0; i < 1_000; i++) {
     if (condition()) return;
     await new Promise((resolve) => setImmediate(resolve));

@@ -4,7 +4,7 @@ import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
 import { callerOf } from "../plugins/auth.js";
-import { isHealthCheck } from "../routes/health.js";
+import { isPublicRoute } from "../plugins/public-routes.js";
 import { FaultCounter } from "./counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
 import { Delays } from "./delays.js";
@@ -65,7 +65,7 @@ export class Faults {
    * Every request but health checks is delayed; only known routes can be faulted.
    */
   prepare = async (request: FastifyRequest): Promise<void> => {
-    if (isHealthCheck(request)) return;
+    if (isPublicRoute(request)) return;
     const { random, latencyRandom } = this.#options;
     const latencyDraw = latencyRandom();
     const known = request.routeOptions.url !== undefined;

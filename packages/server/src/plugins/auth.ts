@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { presentedKey, type ApiKeys } from "../auth/api-keys.js";
-import { isHealthCheck } from "../routes/health.js";
+import { isPublicRoute } from "./public-routes.js";
 import { sendError } from "./send-error.js";
 
 /** Who sent a request, as far as auth is concerned. */
@@ -41,7 +41,7 @@ export function ownerOf(request: FastifyRequest): string | undefined {
 export function identifyCaller(keys: ApiKeys) {
   return async (request: FastifyRequest): Promise<void> => {
     const ip = `ip:${request.ip}`;
-    if (!keys.enabled || isHealthCheck(request)) {
+    if (!keys.enabled || isPublicRoute(request)) {
       callers.set(request, { owner: undefined, authorized: true, limitKey: ip });
       return;
     }

@@ -1,6 +1,6 @@
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isHealthCheck } from "../routes/health.js";
+import { isPublicRoute } from "./public-routes.js";
 import { callerOf } from "./auth.js";
 import { sendError } from "./send-error.js";
 
@@ -66,7 +66,7 @@ export function rateLimiter(app: FastifyInstance, { max, now }: RateLimitOptions
   });
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (limiter === undefined || isHealthCheck(request)) return;
+    if (limiter === undefined || isPublicRoute(request)) return;
     const result = await limiter(request);
     if (result.isAllowed) return;
     reply.header("x-ratelimit-limit", String(result.max));

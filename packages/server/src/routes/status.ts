@@ -33,7 +33,9 @@ export const statusRoutes: FastifyPluginAsync<StatusRoutesOptions> = async (
   );
 
   // Server-Sent Events; no HEAD, which would hold a bodiless response open.
-  app.get("/status/events", { exposeHeadRoute: false }, async (request, reply) =>
-    streamJob(request, reply, live, service.legacy(), toLegacyView),
+  app.get(
+    "/status/events",
+    { exposeHeadRoute: false, schema: { response: errorResponses() } },
+    async (request, reply) => streamJob(request, reply, live, service.legacy(), toLegacyView),
   );
 };

@@ -1,0 +1,50 @@
+import swagger, { type FastifyDynamicSwaggerOptions } from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyPluginAsync } from "fastify";
+import { SERVER_VERSION } from "../version.js";
+
+/** Where the generated OpenAPI document is served. */
+export const OPENAPI_PATH = "/openapi.json";
+/** Where the API reference page (Swagger UI, served from the package: works offline) lives. */
+export const REFERENCE_PATH = "/docs";
+
+const DESCRIPTION = [
+  "A simulator of a video-translation backend: jobs that stay pending for a configured time and",
+  "then complete or fail, with hints (`Retry-After`, `Poll-After-Ms`, estimated completion),",
+  "long-polling (`Prefer: wait=N`), Server-Sent Events and fault injection.",
+  "This document is generated from the schemas the server validates and serializes with.",
+].join(" ");
+
+/**
+ * Options for `@fastify/swagger`, which collects every route's schemas into an OpenAPI 3.1
+ * document. Register it before the routes it describes: it reads them as they are added.
+ */
+export const openApiOptions: FastifyDynamicSwaggerOptions = {
+  openapi: {
+    openapi: "3.1.0",
+    info: {
+      title: "translation-status simulator",
+      version: SERVER_VERSION,
+      description: DESCRIPTION,
+    },
+    components: {
+      securitySchemes: {
+        apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" },
+        bearer: { type: "http", scheme: "bearer" },
+      },
+    },
+    // Keys are optional: the server asks for one only when started with API_KEYS.
+    security: [{}, { apiKey: [] }, { bearer: [] }],
+  },
+};
+
+export { swagger };
+
+/** Serves the document and the reference page, to anyone (see `isPublicRoute`). */
+export const openApiRoutes: FastifyPluginAsync = async (app) => {
+  app.addHook("onRoute", (route) => {
+    route.config = { ...route.config, public: true };
+  });
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+  await app.register(swaggerUi, { routePrefix: REFERENCE_PATH, staticCSP: true });
+};
