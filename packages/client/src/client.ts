@@ -75,8 +75,10 @@ export interface CreateJobOptions extends RequestOptions {
  * const { status } = await client.waitForCompletion({ jobId: "job_123", maxWaitMs: 60_000 });
  *
  * @example The original single-job usage
+ * ```ts
  * const client = new TranslationStatusClient("http://localhost:8000/status");
  * const final = await client.waitForCompletion({ maxWaitMs: 60_000, initialIntervalMs: 2_000, backoffFactor: 1.5 });
+ * ```
  */
 export class TranslationStatusClient {
   readonly baseUrl: string;

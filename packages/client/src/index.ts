@@ -16,6 +16,7 @@ export {
   type DurationModelOptions,
   type DurationModelSnapshot,
   type DurationWindow,
+  type LearnedSpacing,
 } from "./learned.js";
 export type { JobOutcome, JobRef, WaitManyOptions } from "./wait-many.js";
 export { BUDGET_DEFAULTS, RequestBudget, type BudgetOptions } from "./budget.js";
