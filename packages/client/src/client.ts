@@ -463,7 +463,11 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   }
 
   #statusUrlOf(jobId: string | undefined): string {
-    if (jobId === undefined) return this.statusUrl;
+    if (jobId === undefined) {
+      // The single-job `/status` resource is ours: HeyGen's APIs only have jobs.
+      this.#requireExtras("A call without a jobId");
+      return this.statusUrl;
+    }
     return this.#profile.jobUrl(this.baseUrl, checkJobId(jobId));
   }
 

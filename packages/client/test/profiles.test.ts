@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   HttpError,
+  type CreateJobOptions,
+  type HeygenV2CreateJobOptions,
+  type HeygenV3CreateJobOptions,
   NetworkError,
   TranslationStatusClient,
   UnexpectedResponseError,
@@ -219,10 +222,24 @@ describe("the client with a HeyGen profile", () => {
     await expect(client.waitForCompletion({ jobId: "vt_1", mode: "stream" })).rejects.toThrow(
       TypeError,
     );
+    await expect(client.getStatus()).rejects.toThrow(
+      'A call without a jobId is not available with api "heygen-v2"',
+    );
     expect(client.api).toBe("heygen-v2");
     expect(
       () => new TranslationStatusClient({ baseUrl: "http://sim.test", apiKey: "has space" }),
     ).toThrow(/Option "apiKey"/);
+  });
+
+  it("types createJob's body per api, and the default api is ours", () => {
+    const fetch = () => Promise.reject(new Error("not called"));
+    const v2Client = new TranslationStatusClient({ api: "heygen-v2", fetch });
+    const v3Client = new TranslationStatusClient({ api: "heygen-v3", fetch });
+    const ours = new TranslationStatusClient({ fetch });
+    expectTypeOf(v2Client.createJob).parameter(0).toEqualTypeOf<HeygenV2CreateJobOptions>();
+    expectTypeOf(v3Client.createJob).parameter(0).toEqualTypeOf<HeygenV3CreateJobOptions>();
+    expectTypeOf(ours.createJob).parameter(0).toEqualTypeOf<CreateJobOptions | undefined>();
+    expect([v2Client.api, v3Client.api, ours.api]).toEqual(["heygen-v2", "heygen-v3", "jobs"]);
   });
 
   it("waits on many HeyGen jobs one by one, with no batch request", async () => {

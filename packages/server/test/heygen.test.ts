@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { translationPhase } from "../src/heygen/phase.js";
 import type { JobRecord } from "../src/index.js";
-import { injectOnClock, setup, START } from "./helpers.js";
+import { createJob, injectOnClock, setup, START } from "./helpers.js";
 
 const v2Body = { video_url: "https://example.com/a.mp4", output_language: "Spanish" };
 const v3Body = {
@@ -139,6 +139,23 @@ describe("HeyGen v2 routes", () => {
       error: { code: "injected_fault", message: expect.any(String) },
       data: null,
     });
+  });
+
+  it("applies a job's own fault settings to its reads in HeyGen's shapes", async () => {
+    const { app } = setup();
+    const job = await createJob(app, { faultRate: 1, faultKinds: ["500"] });
+    const v2 = await app.inject(`/v2/video_translate/${job.id}`);
+    expect(v2.statusCode).toBe(500);
+    expect(v2.json()).toEqual({
+      error: { code: "injected_fault", message: expect.any(String) },
+      data: null,
+    });
+    const v3 = await app.inject(`/v3/video-translations/${job.id}`);
+    expect(v3.statusCode).toBe(500);
+    expect(v3.json()).toEqual({ error: { code: "injected_fault", message: expect.any(String) } });
+    // Another job, without overrides, reads fine.
+    const calm = await createJob(app);
+    expect((await app.inject(`/v2/video_translate/${calm.id}`)).statusCode).toBe(200);
   });
 
   it("holds a read with Prefer: wait until the job ends", async () => {
