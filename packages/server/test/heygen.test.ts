@@ -128,6 +128,18 @@ describe("HeyGen v2 routes", () => {
     expect(unknownField.statusCode).toBe(400);
     expect(unknownField.json().error.message).toBe('body has unknown field "pendingDurationMs"');
 
+    const malformed = await app.inject({
+      method: "POST",
+      url: "/v2/video_translate",
+      headers: { "x-api-key": "k", "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toEqual({
+      error: { code: "invalid_request", message: "Request body is not valid JSON" },
+      data: null,
+    });
+
     const { app: faulty } = setup({ faultRate: 1, faultKinds: ["500"] });
     const fault = await faulty.inject({
       method: "POST",
