@@ -12,7 +12,15 @@ import {
   type ClientOptions,
   type WaitOptions,
 } from "./options.js";
-import { ShapeError, parseSnapshot } from "./parse.js";
+import { ShapeError } from "./parse.js";
+import {
+  profileFor,
+  type ApiName,
+  type ApiProfile,
+  type CreateJobOptionsByApi,
+  type StatusMap,
+} from "./profiles/index.js";
+import { RateLimitError } from "./errors/RateLimitError.js";
 import {
   parseJson,
   requestJson,
@@ -22,7 +30,7 @@ import {
 } from "./transport/http.js";
 import { withRetries } from "./retry.js";
 import { readEventStream } from "./transport/stream.js";
-import type { JobStatus, Logger, StatusSnapshot, WaitResult } from "./types.js";
+import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
 import { resolveWaitOptions, waitLoop, type Observation } from "./wait.js";
 import {
   BatchUnsupported,
@@ -79,24 +87,36 @@ export interface CreateJobOptions extends RequestOptions {
  * const client = new TranslationStatusClient("http://localhost:8000/status");
  * const final = await client.waitForCompletion({ maxWaitMs: 60_000, initialIntervalMs: 2_000, backoffFactor: 1.5 });
  * ```
+ *
+ * @example HeyGen's v2 video translation (or the simulator's copy of it)
+ * ```ts
+ * const client = new TranslationStatusClient({ baseUrl: "https://api.heygen.com", api: "heygen-v2", apiKey });
+ * const { jobId } = await client.createJob({ video_url: "https://example.com/a.mp4", output_language: "Spanish" });
+ * const { status } = await client.waitForCompletion({ jobId, maxWaitMs: 3_600_000 });
+ * ```
  */
-export class TranslationStatusClient {
+export class TranslationStatusClient<A extends ApiName = "jobs"> {
   readonly baseUrl: string;
   readonly statusUrl: string;
+  /** The API's shape, from the `api` option. */
+  readonly api: A;
+  readonly #profile: ApiProfile;
   readonly #transport: TransportSettings;
   readonly #random: () => number;
   readonly #logger: Logger | undefined;
   readonly #model = new DurationModel();
   readonly #maxRetries: number;
-  readonly #statusMap: Readonly<Record<string, JobStatus>>;
+  readonly #statusMap: StatusMap;
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
    * `"http://localhost:8000/status"` reads that URL, and jobs live beside it.
    */
-  constructor(options: ClientOptions | string = {}) {
-    const resolved: ClientOptions =
-      typeof options === "string" ? fromStatusUrl(options) : { ...options };
+  constructor(options: ClientOptions<A> | string = {}) {
+    const resolved: ClientOptions<A> =
+      typeof options === "string" ? fromStatusUrl<A>(options) : { ...options };
+    this.#profile = profileFor(resolved.api ?? "jobs");
+    this.api = this.#profile.name as A;
     this.baseUrl = checkUrl("baseUrl", resolved.baseUrl ?? CLIENT_DEFAULTS.baseUrl);
     this.statusUrl = checkUrl("statusUrl", resolved.statusUrl ?? `${this.baseUrl}/status`);
 
@@ -123,7 +143,7 @@ export class TranslationStatusClient {
         },
         clock,
       ),
-      headers: { ...resolved.headers },
+      headers: { ...apiKeyHeader(resolved.apiKey), ...resolved.headers },
       requestTimeoutMs: checkNumber(
         "requestTimeoutMs",
         resolved.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
@@ -163,7 +183,8 @@ export class TranslationStatusClient {
   }
 
   /**
-   * Fetches a job's status: `GET {baseUrl}/jobs/{jobId}`, or the `statusUrl` without an id.
+   * Fetches a job's status: `GET {baseUrl}/jobs/{jobId}` (or the `api`'s own path), or the
+   * `statusUrl` without an id.
    * A transient failure is retried `maxRetries` times; anything else fails with a typed error.
    */
   async getStatus(jobId?: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
@@ -180,26 +201,46 @@ export class TranslationStatusClient {
   }
 
   /**
-   * Creates a job with `POST {baseUrl}/jobs`. Retried like the other single requests, safely:
-   * every attempt carries the same `Idempotency-Key`, so the server makes one job at most.
+   * Creates a job with `POST {baseUrl}/jobs`, or the `api`'s own creation, whose body it takes.
+   * Retried like the other single requests, safely: every attempt carries the same
+   * `Idempotency-Key`, so the server makes one job at most. HeyGen v2 takes no such key, so
+   * there only a 429 (a creation refused, never made) is retried.
    */
-  async createJob(options: CreateJobOptions = {}): Promise<StatusSnapshot> {
-    const { signal, requestTimeoutMs, idempotencyKey = randomId(), ...body } = options;
-    return this.#retrying(signal, (attempt) =>
-      this.#fetchSnapshot({
-        method: "POST",
-        url: `${this.baseUrl}/jobs`,
-        body,
-        headers: { "idempotency-key": idempotencyKey },
-        signal,
-        timeoutMs: requestTimeoutMs,
-        context: { attempts: attempt },
-      }),
+  async createJob(
+    ...[options]: A extends "jobs"
+      ? [options?: CreateJobOptions]
+      : [options: CreateJobOptionsByApi[A]]
+  ): Promise<StatusSnapshot> {
+    const profile = this.#profile;
+    const {
+      signal,
+      requestTimeoutMs,
+      idempotencyKey = randomId(),
+      ...body
+    } = (options ?? {}) as CreateJobOptions;
+    const request = (attempt: number): JsonRequest => ({
+      method: "POST",
+      url: profile.createUrl(this.baseUrl),
+      body,
+      ...(profile.idempotentCreate && { headers: { "idempotency-key": idempotencyKey } }),
+      signal,
+      timeoutMs: requestTimeoutMs,
+      context: { attempts: attempt },
+    });
+    return this.#retrying(
+      signal,
+      async (attempt) => {
+        const sent = request(attempt);
+        const response = await requestJson(this.#transport, sent);
+        return this.#snapshotOf(response, sent.context, profile.parseCreated);
+      },
+      profile.idempotentCreate ? undefined : (error) => error instanceof RateLimitError,
     );
   }
 
   /** Cancels a pending job with `DELETE {baseUrl}/jobs/{jobId}`; resolves with its new status. */
   async cancelJob(jobId: string, options: RequestOptions = {}): Promise<StatusSnapshot> {
+    this.#requireExtras("cancelJob");
     const url = this.#statusUrlOf(checkJobId(jobId));
     return this.#retrying(options.signal, (attempt) =>
       this.#fetchSnapshot({
@@ -226,6 +267,7 @@ export class TranslationStatusClient {
    */
   async waitForCompletion(options: WaitOptions = {}): Promise<WaitResult> {
     resolveWaitOptions(options);
+    if (options.mode === "stream") this.#requireExtras('mode "stream"');
     const { jobId } = options;
     const url = this.#statusUrlOf(jobId);
     const timeoutMs =
@@ -354,6 +396,9 @@ export class TranslationStatusClient {
     notAfter: number,
     requestTimeoutMs: number | undefined,
   ): Promise<BatchObservation & { streamAdvertised: boolean }> {
+    if (!this.#profile.jobsExtras) {
+      throw new BatchUnsupported(`The ${this.api} API has no batch reads`);
+    }
     const url = `${this.baseUrl}/jobs?ids=${ids.map(encodeURIComponent).join(",")}`;
     let response: JsonResponse;
     try {
@@ -422,16 +467,31 @@ export class TranslationStatusClient {
   }
 
   #statusUrlOf(jobId: string | undefined): string {
-    if (jobId === undefined) return this.statusUrl;
-    return `${this.baseUrl}/jobs/${encodeURIComponent(checkJobId(jobId))}`;
+    if (jobId === undefined) {
+      // The single-job `/status` resource is ours: HeyGen's APIs only have jobs.
+      this.#requireExtras("A call without a jobId");
+      return this.statusUrl;
+    }
+    return this.#profile.jobUrl(this.baseUrl, checkJobId(jobId));
   }
 
-  #retrying<T>(signal: AbortSignal | undefined, send: (attempt: number) => Promise<T>): Promise<T> {
+  /** A TypeError for what only our own API offers. */
+  #requireExtras(what: string): void {
+    if (this.#profile.jobsExtras) return;
+    throw new TypeError(`${what} is not available with api "${this.api}"`);
+  }
+
+  #retrying<T>(
+    signal: AbortSignal | undefined,
+    send: (attempt: number) => Promise<T>,
+    retryable?: (error: unknown) => boolean,
+  ): Promise<T> {
     return withRetries(send, {
       maxRetries: this.#maxRetries,
       clock: this.#transport.clock,
       random: this.#random,
       signal,
+      ...(retryable !== undefined && { retryable }),
     });
   }
 
@@ -440,9 +500,13 @@ export class TranslationStatusClient {
     return this.#snapshotOf(response, request.context);
   }
 
-  #snapshotOf(response: JsonResponse, context: ErrorContext | undefined): StatusSnapshot {
+  #snapshotOf(
+    response: JsonResponse,
+    context: ErrorContext | undefined,
+    parse: ApiProfile["parseStatus"] = this.#profile.parseStatus,
+  ): StatusSnapshot {
     try {
-      return parseSnapshot(response.body, this.#statusMap);
+      return parse(response.body, this.#statusMap);
     } catch (cause) {
       if (!(cause instanceof ShapeError)) throw cause;
       throw new UnexpectedResponseError(cause.message, response.details, { ...context, cause });
@@ -454,7 +518,7 @@ export class TranslationStatusClient {
     const body = parseJson(data);
     try {
       return {
-        snapshot: parseSnapshot(body, this.#statusMap),
+        snapshot: this.#profile.parseStatus(body, this.#statusMap),
         hints: { ...NO_HINTS, estimatedCompletionAt: dateField(body, "estimatedCompletionAt") },
       };
     } catch (cause) {
@@ -478,7 +542,7 @@ function checkJobId(jobId: string): string {
 
 const JOB_STATUSES: readonly string[] = ["pending", "completed", "error", "cancelled"];
 
-function checkStatusMap(map: Record<string, JobStatus>): Readonly<Record<string, JobStatus>> {
+function checkStatusMap(map: StatusMap): StatusMap {
   for (const [name, status] of Object.entries(map)) {
     if (!JOB_STATUSES.includes(status)) {
       throw new TypeError(
@@ -489,8 +553,17 @@ function checkStatusMap(map: Record<string, JobStatus>): Readonly<Record<string,
   return { ...map };
 }
 
+/** `X-Api-Key` for a key; a TypeError naming `apiKey` for anything but a non-empty string. */
+function apiKeyHeader(apiKey: string | undefined): Record<string, string> {
+  if (apiKey === undefined) return {};
+  if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
+  }
+  return { "x-api-key": apiKey };
+}
+
 /** The original usage: a URL pointing at a status resource, with jobs beside it. */
-function fromStatusUrl(statusUrl: string): ClientOptions {
+function fromStatusUrl<A extends ApiName>(statusUrl: string): ClientOptions<A> {
   const url = checkUrl("statusUrl", statusUrl);
   return { statusUrl: url, baseUrl: url.replace(/\/status$/, "") };
 }

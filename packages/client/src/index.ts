@@ -1,4 +1,10 @@
 export { TranslationStatusClient, type CreateJobOptions, type RequestOptions } from "./client.js";
+export type {
+  ApiName,
+  CreateJobOptionsByApi,
+  HeygenV2CreateJobOptions,
+  HeygenV3CreateJobOptions,
+} from "./profiles/index.js";
 export { WAIT_DEFAULTS, CLIENT_DEFAULTS, type ClientOptions, type WaitOptions } from "./options.js";
 export {
   backoffDelay,

@@ -1,5 +1,6 @@
 import type { BudgetOptions } from "./budget.js";
 import type { DurationModelSnapshot } from "./learned.js";
+import type { ApiName } from "./profiles/types.js";
 import type {
   Clock,
   FetchLike,
@@ -12,12 +13,21 @@ import type {
 } from "./types.js";
 
 /** Options of {@link TranslationStatusClient}. */
-export interface ClientOptions extends BudgetOptions {
+export interface ClientOptions<A extends ApiName = ApiName> extends BudgetOptions {
   /**
-   * Root of the API: jobs live at `{baseUrl}/jobs/{id}`.
+   * Root of the API: jobs live at `{baseUrl}/jobs/{id}` (or where `api` puts them).
    * @default "http://localhost:8000"
    */
   baseUrl?: string;
+  /**
+   * The API's shape: ours (`/jobs`), or HeyGen's video translation, `heygen-v2`
+   * (`/v2/video_translate`) or `heygen-v3` (`/v3/video-translations`), whose statuses are
+   * normalized to ours. `createJob` takes that API's body.
+   * @default "jobs"
+   */
+  api?: A;
+  /** Sent as `X-Api-Key` with every request. */
+  apiKey?: string;
   /**
    * The single-job status resource read by `getStatus()` without a job id.
    * @default `${baseUrl}/status`

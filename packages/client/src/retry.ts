@@ -25,14 +25,19 @@ export async function withRetries<T>(
     clock: Clock;
     random: () => number;
     signal?: AbortSignal | undefined;
+    /**
+     * Which failures are worth repeating; a request that is not safe to repeat narrows it.
+     * @default isRetryable
+     */
+    retryable?: (error: unknown) => boolean;
   },
 ): Promise<T> {
+  const retryable = options.retryable ?? isRetryable;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await send(attempt);
     } catch (error) {
-      if (options.signal?.aborted || attempt > options.maxRetries || !isRetryable(error))
-        throw error;
+      if (options.signal?.aborted || attempt > options.maxRetries || !retryable(error)) throw error;
       const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) throw error;
       const delay = retryAfterMs ?? backoffDelay(attempt, REQUEST_RETRY_BACKOFF, options.random);

@@ -20,6 +20,8 @@ import { installNotFound } from "./plugins/not-found.js";
 import { rateLimiter } from "./plugins/rate-limit.js";
 import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
 import { healthRoutes } from "./routes/health.js";
+import { heygenV2Routes } from "./routes/heygen-v2.js";
+import { heygenV3Routes } from "./routes/heygen-v3.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
 
@@ -132,5 +134,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     now,
     maxListLimit: resolved.maxListLimit,
   });
+  // The same jobs in HeyGen's shapes; see docs/heygen.md.
+  void app.register(heygenV2Routes, { service, live });
+  void app.register(heygenV3Routes, { service, live });
   return app;
 }

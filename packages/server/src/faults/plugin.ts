@@ -18,7 +18,12 @@ import { Dribbles, truncate } from "./shape.js";
 export const FAULT_HEADER = "x-injected-fault";
 
 // Requests "about a job": a job's overrides apply to these.
-const JOB_ROUTES = new Set(["/jobs/:id", "/jobs/:id/events"]);
+const JOB_ROUTES = new Set([
+  "/jobs/:id",
+  "/jobs/:id/events",
+  "/v2/video_translate/:id",
+  "/v3/video-translations/:id",
+]);
 
 export interface FaultsOptions {
   /** The server's settings; a job's overrides win for the requests about it. */

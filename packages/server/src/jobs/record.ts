@@ -8,12 +8,29 @@ export interface JobFailure {
   message: string;
 }
 
+/** Which API shape created a job: ours (`/jobs`), or HeyGen's v2 or v3 video translation. */
+export type JobApi = "jobs" | "heygen-v2" | "heygen-v3";
+
+/** What a video-translation request said about the job; all optional, echoed by its API. */
+export interface TranslationFields {
+  /** The API shape that created the job. Every job created through `JobService.create` has one. */
+  api?: JobApi;
+  title?: string;
+  /** The source video. */
+  videoUrl?: string;
+  outputLanguage?: string;
+  /** The caller's own id for the job, echoed in its status and webhooks. */
+  callbackId?: string;
+  /** Where this job's webhook goes, instead of the server's. */
+  callbackUrl?: string;
+}
+
 /**
  * What a store keeps about a job. Status, progress, updatedAt and estimates are derived from it
  * and the clock (see `derive.ts`, `estimate.ts`), so nothing needs ticking and a store only ever
  * writes on create and cancel.
  */
-export interface JobRecord {
+export interface JobRecord extends TranslationFields {
   id: string;
   /** Milliseconds since the epoch. */
   createdAt: number;

@@ -14,7 +14,7 @@ import { JOB_ID_PATTERN, newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
 import { PendingJobs } from "./pending-jobs.js";
 import type { Random } from "./random.js";
-import type { JobRecord } from "./record.js";
+import type { JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
 
 export interface JobServiceOptions {
@@ -37,7 +37,7 @@ export interface JobServiceOptions {
   idempotencyTtlMs?: number;
 }
 
-export interface CreateJobInput {
+export interface CreateJobInput extends TranslationFields {
   pendingDurationMs?: number;
   errorProbability?: number;
   etaError?: number;
@@ -210,6 +210,7 @@ export class JobService {
     if (limit > 0) this.#checkConcurrency(scope, limit);
     const record = this.#newRecord(newJobId(), {
       ...input,
+      api: input.api ?? "jobs",
       metadata,
       ...(owner !== undefined && { owner }),
       ...(faults !== undefined && { faults }),
@@ -266,6 +267,7 @@ export class JobService {
       etaError: input.etaError ?? this.#options.etaError,
       etaBias: drawEtaBias(etaRandom()),
       metadata: input.metadata,
+      ...translationFields(input),
       ...(input.owner !== undefined && { owner: input.owner }),
       ...(input.faults !== undefined && { faults: input.faults }),
     };
@@ -291,6 +293,25 @@ export class JobService {
 /** With auth off (`owner` undefined) every job is visible; with it, only the owner's. */
 function visibleTo(record: JobRecord, owner: string | undefined): boolean {
   return owner === undefined || record.owner === owner;
+}
+
+const TRANSLATION_FIELDS = [
+  "api",
+  "title",
+  "videoUrl",
+  "outputLanguage",
+  "callbackId",
+  "callbackUrl",
+] as const satisfies readonly (keyof TranslationFields)[];
+
+/** The translation fields the input sets, and no others (no `undefined` keys in a record). */
+function translationFields(input: TranslationFields): TranslationFields {
+  const fields: TranslationFields = {};
+  for (const name of TRANSLATION_FIELDS) {
+    const value = input[name];
+    if (value !== undefined) Object.assign(fields, { [name]: value });
+  }
+  return fields;
 }
 
 /** The body's fault fields as overrides, or undefined when it sets none. */

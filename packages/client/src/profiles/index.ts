@@ -1,0 +1,29 @@
+import type { CreateJobOptions } from "../client.js";
+import { heygenV2Profile, type HeygenV2CreateJobOptions } from "./heygen-v2.js";
+import { heygenV3Profile, type HeygenV3CreateJobOptions } from "./heygen-v3.js";
+import { jobsProfile } from "./jobs.js";
+import type { ApiName, ApiProfile } from "./types.js";
+
+export type { ApiName, ApiProfile, StatusMap } from "./types.js";
+export type { HeygenV2CreateJobOptions, HeygenV3CreateJobOptions };
+
+/** What `createJob` takes with each API. */
+export interface CreateJobOptionsByApi {
+  jobs: CreateJobOptions;
+  "heygen-v2": HeygenV2CreateJobOptions;
+  "heygen-v3": HeygenV3CreateJobOptions;
+}
+
+const PROFILES: Readonly<Record<ApiName, ApiProfile>> = {
+  jobs: jobsProfile,
+  "heygen-v2": heygenV2Profile,
+  "heygen-v3": heygenV3Profile,
+};
+
+/** The profile of an API; a TypeError naming the `api` option for any other value. */
+export function profileFor(api: unknown): ApiProfile {
+  if (typeof api === "string" && Object.hasOwn(PROFILES, api)) return PROFILES[api as ApiName];
+  throw new TypeError(
+    `Option "api" must be one of ${Object.keys(PROFILES).join(", ")}, got ${JSON.stringify(api)}`,
+  );
+}

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsync } from "fastify";
+import { setTranslationHints } from "../heygen/reply.js";
+import { translationInput, type TranslationRequest } from "../heygen/input.js";
+import {
+  heygenErrorResponses,
+  translationIdParamsSchema,
+  v2CreateBodySchema,
+  v2CreatedSchema,
+  v2ErrorSchema,
+  v2StatusSchema,
+} from "../heygen/schemas.js";
+import { installV2ErrorEnvelope } from "../heygen/v2-errors.js";
+import { toV2View, v2Envelope } from "../heygen/v2-view.js";
+import type { JobService } from "../jobs/service.js";
+import { ownerOf } from "../plugins/auth.js";
+import { readWithWait, type LiveOptions } from "./live.js";
+
+export interface HeygenRoutesOptions {
+  service: JobService;
+  live: LiveOptions;
+}
+
+interface V2CreateBody extends TranslationRequest {
+  video_url: string;
+  output_language: string;
+  translate_audio_only?: boolean;
+  speaker_num?: number;
+}
+
+const V2_PATH = "/v2/video_translate";
+
+/**
+ * HeyGen's v2 video translation: create, then read the status. The jobs are the ones `/jobs`
+ * serves, seen in v2's shape; every answer, errors included, is in v2's envelope.
+ */
+export const heygenV2Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
+  app,
+  { service, live },
+) => {
+  installV2ErrorEnvelope(app);
+  const hintsFor = (id: string) => ({
+    path: `${V2_PATH}/${encodeURIComponent(id)}`,
+    maxWaitSeconds: live.maxWaitSeconds,
+  });
+
+  app.post<{ Body: V2CreateBody }>(
+    V2_PATH,
+    {
+      schema: {
+        body: v2CreateBodySchema,
+        response: {
+          200: v2CreatedSchema,
+          ...heygenErrorResponses(v2ErrorSchema, 400, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { video_url, output_language, title, callback_id, callback_url, ...rest } =
+        request.body;
+      const created = await service.create(
+        translationInput(
+          "heygen-v2",
+          {
+            videoUrl: video_url,
+            outputLanguage: output_language,
+            title,
+            callback_id,
+            callback_url,
+          },
+          rest,
+        ),
+        { owner: ownerOf(request) },
+      );
+      setTranslationHints(reply, created, hintsFor(created.record.id));
+      return v2Envelope({ video_translate_id: created.record.id });
+    },
+  );
+
+  // With `Prefer: wait=N`, a pending job's answer waits until it ends or N seconds pass.
+  app.get<{ Params: { id: string } }>(
+    `${V2_PATH}/:id`,
+    {
+      schema: {
+        params: translationIdParamsSchema,
+        response: { 200: v2StatusSchema, ...heygenErrorResponses(v2ErrorSchema, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const owner = ownerOf(request);
+      const snapshot = await readWithWait(request, reply, live, () => service.get(id, owner));
+      setTranslationHints(reply, snapshot, hintsFor(id));
+      return v2Envelope(toV2View(snapshot.record, snapshot.at));
+    },
+  );
+};
