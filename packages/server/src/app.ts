@@ -20,6 +20,10 @@ import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
+import { webhookRoutes } from "./routes/webhooks.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
+import { resolveWebhookOptions } from "./webhooks/options.js";
 
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
@@ -32,6 +36,7 @@ import { statusRoutes } from "./routes/status.js";
  */
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
+  const webhookOptions = resolveWebhookOptions(options, options.seed);
   const app = Fastify({
     logger: resolved.logger,
     bodyLimit: resolved.bodyLimit,
@@ -75,9 +80,25 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     retryMs: resolved.sseRetryMs,
   });
 
+  // Signed webhooks when jobs end, timed on the same scheduler; see src/webhooks/.
+  const endpoints = new WebhookEndpoints({
+    now,
+    maxPerOwner: MAX_WEBHOOKS_PER_OWNER,
+    callbackSecret: webhookOptions.callbackSecret,
+  });
+  const webhooks = new WebhookDispatcher({
+    ...webhookOptions,
+    scheduler,
+    watch,
+    endpoints,
+    now,
+    onError,
+  });
+
   const service = new JobService({
     ...resolved,
     onCancel: (record) => watch.changed(record.id, record),
+    onCreate: (record) => webhooks.jobCreated(record),
   });
   const faults = new Faults({
     settings: {
@@ -91,7 +112,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     now,
     findJob: (id, owner) => service.find(id, owner),
   });
-  setAppInternals(app, { scheduler, watch, longPolls, streams, faults });
+  setAppInternals(app, { scheduler, watch, longPolls, streams, faults, webhooks });
 
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
@@ -112,6 +133,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     streams.closeAll();
     multiplexed.closeAll();
     faults.releaseAll();
+    webhooks.close();
     dropIdleConnections();
   });
   app.addHook("onClose", async () => scheduler.clear());
@@ -119,6 +141,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes);
   void app.register(statusRoutes, { service, live });
+  void app.register(webhookRoutes, { endpoints, dispatcher: webhooks, service });
   void app.register(jobRoutes, {
     service,
     live,

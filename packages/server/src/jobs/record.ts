@@ -32,4 +32,8 @@ export interface JobRecord {
   owner?: string;
   /** Fault settings for the requests about this job, overriding the server's. */
   faults?: FaultOverrides;
+  /** Where a signed webhook goes when the job ends (see `src/webhooks/`). */
+  callbackUrl?: string;
+  /** Which API created the job; absent for `POST /jobs`. Picks the webhook events' names. */
+  api?: "jobs" | "heygen-v2" | "heygen-v3";
 }
