@@ -48,9 +48,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     },
   );
 
-  app.get("/webhooks", { schema: { response: { 200: webhookListSchema } } }, async (request) => ({
-    data: endpoints.list(ownerOf(request)).map(view),
-  }));
+  app.get(
+    "/webhooks",
+    { schema: { response: { 200: webhookListSchema, ...errorResponses() } } },
+    async (request) => ({
+      data: endpoints.list(ownerOf(request)).map(view),
+    }),
+  );
 
   // Static, so it wins over /webhooks/:id.
   app.get(
