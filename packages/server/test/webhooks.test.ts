@@ -222,6 +222,17 @@ describe("webhook delivery", () => {
     expect(sent).toHaveLength(3);
   });
 
+  it("never holds a request: a cancel is answered while its webhook hangs", async () => {
+    const { app, sent } = webhookApp({}, () => "hang");
+    await register(app, { url: RECEIVER });
+    const job = await createJob(app);
+    const response = await app.inject({ method: "DELETE", url: `/jobs/${job.id}` });
+    expect(response.statusCode).toBe(200);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.signal.aborted).toBe(false);
+    expect(dispatcherOf(app).pending).toBe(1);
+  });
+
   it("tells an endpoint about the jobs created after it was registered", async () => {
     const { app, clock, sent } = webhookApp();
     await createJob(app, { pendingDurationMs: 1_000 });

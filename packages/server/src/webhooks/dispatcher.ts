@@ -184,7 +184,15 @@ export class WebhookDispatcher {
 
   #start(delivery: Delivery): void {
     this.#active.add(delivery);
-    void this.#attempt(delivery);
+    this.#run(delivery);
+  }
+
+  /** An attempt, detached from whoever started it: requests and scheduler tasks never wait. */
+  #run(delivery: Delivery): void {
+    this.#attempt(delivery).catch((error: unknown) => {
+      this.#finish(delivery);
+      this.#onError(error);
+    });
   }
 
   #finish(delivery: Delivery): void {
@@ -260,7 +268,7 @@ export class WebhookDispatcher {
       delete delivery.stop;
     } else {
       delivery.stop = this.#scheduler.schedule(nextRetryAt, () => {
-        if (this.#active.has(delivery)) void this.#attempt(delivery);
+        if (this.#active.has(delivery)) this.#run(delivery);
       });
     }
     try {
