@@ -63,7 +63,7 @@ describe("built packages", () => {
   it("the server's bin reads the original environment variables and serves /status", async () => {
     const child = spawn(process.execPath, ["packages/server/dist/main.js"], {
       cwd: root,
-      env: { ...process.env, PORT: "0", PENDING_DURATION: "0.4", ERROR_PROBABILITY: "0" },
+      env: { ...process.env, PORT: "0", PENDING_DURATION: "1", ERROR_PROBABILITY: "0" },
     });
     try {
       // pino writes one JSON object a line; the first "listening" line names the URL.
@@ -75,7 +75,7 @@ describe("built packages", () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const first = await fetch(`${url}/status`).then((r) => r.json());
       expect(first).toMatchObject({ result: "pending" });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       const later = await fetch(`${url}/status`).then((r) => r.json());
       expect(later).toMatchObject({ result: "completed" });
     } finally {

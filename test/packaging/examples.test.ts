@@ -18,8 +18,8 @@ describe("examples", () => {
   });
 
   it("original-usage.ts waits on /status and prints the final status", async () => {
-    // Long enough to still be pending once tsx has started.
-    const server = await simulator({ pendingDurationMs: 1_500, errorProbability: 0 });
+    // Long enough to still be pending once tsx has started, even on a busy machine.
+    const server = await simulator({ pendingDurationMs: 3_000, errorProbability: 0 });
     const { stdout } = await tsx("examples/original-usage.ts", `${server.url}/status`);
     expect(stdout).toMatch(/^poll 1 at \d+ ms: pending, next in \d+ ms$/m);
     expect(stdout.trim().split("\n").at(-1)).toBe("Job final status: completed");

@@ -9,11 +9,12 @@ import type { IdempotencyStore } from "./store/idempotency-store.js";
 import type { JobStore } from "./store/job-store.js";
 import { MemoryIdempotencyStore } from "./store/memory-idempotency-store.js";
 import { MemoryJobStore } from "./store/memory-job-store.js";
+import type { WebhookAppOptions } from "./webhooks/options.js";
 
 /** Fastify's `logger` option: `true`, `false`, or pino options such as `{ level: "debug" }`. */
 export type LoggerOption = NonNullable<FastifyServerOptions["logger"]>;
 
-export interface AppOptions {
+export interface AppOptions extends WebhookAppOptions {
   /**
    * How long a new job stays pending, in milliseconds; `POST /jobs` may override it per job.
    * @default 10_000
@@ -161,7 +162,14 @@ export interface AppOptions {
 
 type Resolved = Omit<
   AppOptions,
-  "seed" | "random" | "etaRandom" | "faultRandom" | "latencyRandom" | "latencyMs"
+  | "seed"
+  | "random"
+  | "etaRandom"
+  | "faultRandom"
+  | "latencyRandom"
+  | "latencyMs"
+  // Resolved on their own, by resolveWebhookOptions.
+  | keyof WebhookAppOptions
 >;
 
 export type ResolvedAppOptions = Required<Resolved> & {

@@ -24,6 +24,10 @@ import { heygenV2Routes } from "./routes/heygen-v2.js";
 import { heygenV3Routes } from "./routes/heygen-v3.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
+import { webhookRoutes } from "./routes/webhooks.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
+import { resolveWebhookOptions } from "./webhooks/options.js";
 
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
@@ -36,6 +40,7 @@ import { statusRoutes } from "./routes/status.js";
  */
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
+  const webhookOptions = resolveWebhookOptions(options, options.seed);
   const app = Fastify({
     logger: resolved.logger,
     bodyLimit: resolved.bodyLimit,
@@ -82,9 +87,25 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     retryMs: resolved.sseRetryMs,
   });
 
+  // Signed webhooks when jobs end, timed on the same scheduler; see src/webhooks/.
+  const endpoints = new WebhookEndpoints({
+    now,
+    maxPerOwner: MAX_WEBHOOKS_PER_OWNER,
+    callbackSecret: webhookOptions.callbackSecret,
+  });
+  const webhooks = new WebhookDispatcher({
+    ...webhookOptions,
+    scheduler,
+    watch,
+    endpoints,
+    now,
+    onError,
+  });
+
   const service = new JobService({
     ...resolved,
     onCancel: (record) => watch.changed(record.id, record),
+    onCreate: (record) => webhooks.jobCreated(record),
   });
   const faults = new Faults({
     settings: {
@@ -98,7 +119,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     now,
     findJob: (id, owner) => service.find(id, owner),
   });
-  setAppInternals(app, { scheduler, watch, longPolls, streams, faults });
+  setAppInternals(app, { scheduler, watch, longPolls, streams, faults, webhooks });
 
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
@@ -119,6 +140,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     streams.closeAll();
     multiplexed.closeAll();
     faults.releaseAll();
+    webhooks.close();
     dropIdleConnections();
   });
   app.addHook("onClose", async () => scheduler.clear());
@@ -127,6 +149,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   void app.register(healthRoutes);
   void app.register(openApiRoutes);
   void app.register(statusRoutes, { service, live });
+  void app.register(webhookRoutes, { endpoints, dispatcher: webhooks, service });
   void app.register(jobRoutes, {
     service,
     live,

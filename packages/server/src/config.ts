@@ -3,6 +3,7 @@ import { ConfigError } from "./config-error.js";
 import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
 import { MAX_LATENCY_MS, parseLatency } from "./faults/latency.js";
 import type { StartServerOptions } from "./start.js";
+import { isWebhookSecret } from "./webhooks/secret.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +38,14 @@ export interface ServerConfig extends Required<
   maxConcurrentJobs?: number;
   /** API_KEYS; auth is off without. */
   apiKeys?: string[];
+  /** WEBHOOK_SECRET: signs jobs' callbackUrl webhooks. */
+  webhookSecret?: string;
+  /** WEBHOOK_MAX_ATTEMPTS. */
+  webhookMaxAttempts?: number;
+  /** WEBHOOK_TIMEOUT, read in seconds. */
+  webhookTimeoutMs?: number;
+  /** WEBHOOK_RETRY_DELAY, read in seconds. */
+  webhookRetryDelayMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,7 +63,8 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS and API_KEYS. Unset or empty variables take their defaults; a bad value
+ * MAX_CONCURRENT_JOBS and API_KEYS, and the webhook settings WEBHOOK_SECRET, WEBHOOK_MAX_ATTEMPTS,
+ * WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds). Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
  * @example
@@ -146,6 +156,40 @@ export function loadConfig(env: Env = process.env): ServerConfig {
           return keys.every((key) => API_KEY_PATTERN.test(key)) ? keys : undefined;
         },
       ),
+    ),
+    ...webhookSettings(env),
+  };
+}
+
+/** A secret is never echoed, not even in the error about it. */
+function readSecret(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined || isWebhookSecret(raw)) return raw;
+  throw new ConfigError(name, "(hidden)", "whsec_ and the base64 of 24 to 64 bytes");
+}
+
+/** WEBHOOK_*, each present only when set. */
+function webhookSettings(env: Env): Partial<ServerConfig> {
+  const positiveMs = (raw: string) => {
+    const ms = toMs(raw);
+    return ms !== undefined && ms > 0 ? ms : undefined;
+  };
+  return {
+    ...optional("webhookSecret", readSecret(env, "WEBHOOK_SECRET")),
+    ...optional(
+      "webhookMaxAttempts",
+      parse(env, "WEBHOOK_MAX_ATTEMPTS", undefined, "a whole number from 1 to 100", (raw) => {
+        const attempts = toWhole(raw);
+        return attempts !== undefined && attempts >= 1 && attempts <= 100 ? attempts : undefined;
+      }),
+    ),
+    ...optional(
+      "webhookTimeoutMs",
+      parse(env, "WEBHOOK_TIMEOUT", undefined, "a number of seconds > 0", positiveMs),
+    ),
+    ...optional(
+      "webhookRetryDelayMs",
+      parse(env, "WEBHOOK_RETRY_DELAY", undefined, "a number of seconds > 0", positiveMs),
     ),
   };
 }

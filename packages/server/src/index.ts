@@ -28,3 +28,6 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from "./store/memory-idempotency-store.js";
 export { FAULT_KINDS, type FaultKind } from "./faults/kinds.js";
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhooks/event-types.js";
+export type { WebhookAppOptions } from "./webhooks/options.js";
+export type { DeliveryAttempt } from "./webhooks/delivery-log.js";

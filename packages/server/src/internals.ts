@@ -4,6 +4,7 @@ import type { JobWatch } from "./events/job-watch.js";
 import type { LongPolls } from "./events/long-polls.js";
 import type { Scheduler } from "./events/scheduler.js";
 import type { Faults } from "./faults/plugin.js";
+import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 /** The live machinery behind an app, for tests and benchmarks; not part of the public API. */
 export interface AppInternals {
@@ -13,6 +14,8 @@ export interface AppInternals {
   streams: EventStreams;
   /** Injected faults: `faults.counter` counts them by kind; hangs, delays and slow answers. */
   faults: Faults;
+  /** Webhook deliveries: `pending` counts those under way. */
+  webhooks: WebhookDispatcher;
 }
 
 const internals = new WeakMap<FastifyInstance, AppInternals>();

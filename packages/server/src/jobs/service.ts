@@ -16,6 +16,7 @@ import { PendingJobs } from "./pending-jobs.js";
 import type { Random } from "./random.js";
 import type { JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
+import { checkWebhookUrl } from "../webhooks/url.js";
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -29,6 +30,8 @@ export interface JobServiceOptions {
   etaError: number;
   /** Told of every cancel once the store has it, so whoever waits on the job hears at once. */
   onCancel?: (record: JobRecord) => void;
+  /** Told of every new job once the store has it (not of idempotent replays). */
+  onCreate?: (record: JobRecord) => void;
   /** Most jobs pending at once per owner (one owner with auth off); 0 for no limit. */
   maxConcurrentJobs?: number;
   /** Where `Idempotency-Key`s are remembered. */
@@ -47,6 +50,8 @@ export interface CreateJobInput extends TranslationFields {
   faultKinds?: FaultKind[];
   /** Whole ms, or `[min, max]`. */
   latencyMs?: number | number[];
+  /** Where a signed webhook goes when the job ends: an http(s) URL. */
+  callbackUrl?: string;
 }
 
 /** Who is creating a job, and how to recognise a retry of the same creation. */
@@ -109,6 +114,7 @@ export class JobService {
     const metadata = input.metadata ?? {};
     const problem = metadataProblem(metadata);
     if (problem !== undefined) throw new ApiError("invalid_request", problem);
+    if (input.callbackUrl !== undefined) checkWebhookUrl(input.callbackUrl, "body.callbackUrl");
     const faults = faultOverrides(input);
     const { owner, idempotencyKey } = context;
     const { idempotencyStore } = this.#options;
@@ -223,6 +229,7 @@ export class JobService {
       this.#pending.remove(scope, record.id);
       throw error;
     }
+    this.#options.onCreate?.(record);
     return { record, at: record.createdAt };
   }
 
@@ -270,6 +277,7 @@ export class JobService {
       ...translationFields(input),
       ...(input.owner !== undefined && { owner: input.owner }),
       ...(input.faults !== undefined && { faults: input.faults }),
+      ...(input.callbackUrl !== undefined && { callbackUrl: input.callbackUrl }),
     };
   }
 

@@ -93,6 +93,33 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     description: `Status \`pending\`, \`running\`, \`completed\` or \`failed\`. ${LONG_POLL}`,
     tags: ["heygen-v3"],
   },
+  "POST /webhooks": {
+    summary: "Register a webhook endpoint",
+    description:
+      "Signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, " +
+      "`webhook-signature`) with the `whsec_` secret in the answer. Deliveries that fail or time " +
+      "out are retried with backoff, under the same `webhook-id`.",
+    tags: ["webhooks"],
+  },
+  "GET /webhooks": { summary: "List the caller's webhook endpoints", tags: ["webhooks"] },
+  "GET /webhooks/secret": {
+    summary: "The secret that signs jobs' callbackUrl webhooks",
+    tags: ["webhooks"],
+  },
+  "GET /webhooks/:id": { summary: "Read a webhook endpoint, secret included", tags: ["webhooks"] },
+  "DELETE /webhooks/:id": {
+    summary: "Delete a webhook endpoint",
+    description: "Its pending retries and its delivery history go with it.",
+    tags: ["webhooks"],
+  },
+  "GET /webhooks/:id/deliveries": {
+    summary: "Every delivery attempt to an endpoint",
+    tags: ["webhooks"],
+  },
+  "GET /jobs/:id/deliveries": {
+    summary: "Every delivery attempt to a job's callbackUrl",
+    tags: ["webhooks"],
+  },
   "DELETE /jobs/:id": {
     summary: "Cancel a pending job",
     description: "409 when the job has already finished.",

@@ -2,6 +2,7 @@ import { ERROR_STATUS } from "../errors.js";
 import { FAULT_KINDS } from "../faults/kinds.js";
 import { MAX_LATENCY_MS } from "../faults/latency.js";
 import { MAX_METADATA_BYTES } from "../jobs/metadata.js";
+import { MAX_WEBHOOK_URL_LENGTH } from "../webhooks/url.js";
 
 // JSON Schemas for the routes: they validate requests, drive response serialization (which
 // also fixes key order) and are the source for the OpenAPI document.
@@ -158,6 +159,11 @@ export const createJobBodySchema = {
     latencyMs: {
       description: "Latency added to the requests about this job: ms, or [min, max]",
       anyOf: [latencyMsSchema, { type: "array", minItems: 2, maxItems: 2, items: latencyMsSchema }],
+    },
+    callbackUrl: {
+      type: "string",
+      maxLength: MAX_WEBHOOK_URL_LENGTH,
+      description: "An http(s) URL that gets a signed webhook when the job ends",
     },
   },
 } as const;

@@ -1,0 +1,130 @@
+import type { FastifyPluginAsync } from "fastify";
+import { ApiError } from "../errors.js";
+import type { JobService } from "../jobs/service.js";
+import { ownerOf } from "../plugins/auth.js";
+import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
+import type { WebhookEndpoint, WebhookEndpoints } from "../webhooks/endpoints.js";
+import type { WebhookEventType } from "../webhooks/event-types.js";
+import { errorResponses } from "./schemas.js";
+import {
+  callbackSecretSchema,
+  createWebhookBodySchema,
+  deliveryListSchema,
+  jobIdParamsSchema,
+  webhookIdParamsSchema,
+  webhookListSchema,
+  webhookViewSchema,
+  webhookWithSecretSchema,
+} from "./webhook-schemas.js";
+
+export interface WebhookRoutesOptions {
+  endpoints: WebhookEndpoints;
+  dispatcher: WebhookDispatcher;
+  service: JobService;
+}
+
+interface IdParams {
+  id: string;
+}
+
+/** Webhook endpoints (register, list, read, delete), the callback secret, delivery attempts. */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
+  app,
+  { endpoints, dispatcher, service },
+) => {
+  app.post<{ Body: { url: string; events?: WebhookEventType[] } }>(
+    "/webhooks",
+    {
+      schema: {
+        body: createWebhookBodySchema,
+        response: { 201: webhookWithSecretSchema, ...errorResponses(400, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { url, events } = request.body;
+      const endpoint = endpoints.create(ownerOf(request), url, events);
+      reply.code(201).header("location", `/webhooks/${endpoint.id}`);
+      return { ...view(endpoint), secret: endpoint.secret };
+    },
+  );
+
+  app.get(
+    "/webhooks",
+    { schema: { response: { 200: webhookListSchema, ...errorResponses() } } },
+    async (request) => ({
+      data: endpoints.list(ownerOf(request)).map(view),
+    }),
+  );
+
+  // Static, so it wins over /webhooks/:id.
+  app.get(
+    "/webhooks/secret",
+    { schema: { response: { 200: callbackSecretSchema, ...errorResponses() } } },
+    async (request) => ({ secret: endpoints.callbackSecret(ownerOf(request)) }),
+  );
+
+  app.get<{ Params: IdParams }>(
+    "/webhooks/:id",
+    {
+      schema: {
+        params: webhookIdParamsSchema,
+        response: { 200: webhookWithSecretSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const endpoint = endpoints.get(request.params.id, ownerOf(request));
+      return { ...view(endpoint), secret: endpoint.secret };
+    },
+  );
+
+  app.delete<{ Params: IdParams }>(
+    "/webhooks/:id",
+    {
+      schema: {
+        params: webhookIdParamsSchema,
+        response: { 200: webhookViewSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const endpoint = endpoints.delete(request.params.id, ownerOf(request));
+      dispatcher.endpointDeleted(endpoint.id);
+      return view(endpoint);
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    "/webhooks/:id/deliveries",
+    {
+      schema: {
+        params: webhookIdParamsSchema,
+        response: { 200: deliveryListSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const endpoint = endpoints.get(request.params.id, ownerOf(request));
+      return { data: dispatcher.endpointDeliveries(endpoint.id) };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    "/jobs/:id/deliveries",
+    {
+      schema: {
+        params: jobIdParamsSchema,
+        response: { 200: deliveryListSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const record = await service.find(id, ownerOf(request));
+      if (record === undefined) {
+        throw new ApiError("job_not_found", `No job with id ${JSON.stringify(id)}`);
+      }
+      return { data: dispatcher.jobDeliveries(record.id) };
+    },
+  );
+};
+
+function view({ id, url, events, createdAt }: WebhookEndpoint) {
+  return { id, url, events, createdAt: new Date(createdAt).toISOString() };
+}
