@@ -9,6 +9,9 @@ import { Scheduler } from "./events/scheduler.js";
 import { Faults } from "./faults/plugin.js";
 import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
+import { countJobs } from "./metrics/job-counts.js";
+import { Metrics } from "./metrics/metrics.js";
+import { metricsRoutes } from "./metrics/routes.js";
 import { identifyCaller, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { trackConnections } from "./plugins/connections.js";
@@ -20,6 +23,7 @@ import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
+import { openStorage } from "./store/storage.js";
 
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
@@ -75,10 +79,38 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     retryMs: resolved.sseRetryMs,
   });
 
+  // The store `storage` names, unless objects were passed; the app owns (connects, closes) it.
+  const storage = openStorage(resolved.storage, {
+    idempotencyTtlMs: resolved.idempotencyTtlMs,
+    onError: (error) => app.log.error({ err: error }, "store error"),
+  });
+  const store = resolved.store ?? storage.jobs;
+  const idempotencyStore = resolved.idempotencyStore ?? storage.idempotency;
+  const ping = async () => {
+    await (resolved.store === undefined ? storage.ping() : resolved.store.ping?.());
+  };
+  app.addHook("onReady", () => storage.connect());
+  // Cancels (here or on another server sharing the store) wake whoever waits on the job here.
+  const { changes } = storage;
+  changes.subscribe((change) => {
+    if (change.type === "cancelled") watch.changed(change.record.id, change.record);
+  });
+
   const service = new JobService({
     ...resolved,
-    onCancel: (record) => watch.changed(record.id, record),
+    store,
+    idempotencyStore,
+    onCancel: (record) => changes.publish({ type: "cancelled", record }),
+    onCreate: (record) => changes.publish({ type: "created", record }),
   });
+  const metrics = new Metrics({
+    longPolls: () => longPolls.size,
+    jobStreams: () => streams.size,
+    multiplexedStreams: () => multiplexed.size,
+    jobCounts: () => countJobs(store, now()),
+    onError: (error) => app.log.error({ err: error }, "metrics: could not count jobs"),
+  });
+  app.addHook("onResponse", metrics.onResponse);
   const faults = new Faults({
     settings: {
       rate: resolved.faultRate,
@@ -90,8 +122,18 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler,
     now,
     findJob: (id, owner) => service.find(id, owner),
+    onFault: (kind) => metrics.faultInjected(kind),
   });
-  setAppInternals(app, { scheduler, watch, longPolls, streams, faults });
+  setAppInternals(app, {
+    scheduler,
+    watch,
+    longPolls,
+    streams,
+    multiplexed,
+    faults,
+    metrics,
+    changes,
+  });
 
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
@@ -114,10 +156,14 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     faults.releaseAll();
     dropIdleConnections();
   });
-  app.addHook("onClose", async () => scheduler.clear());
+  app.addHook("onClose", async () => {
+    scheduler.clear();
+    await storage.close();
+  });
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
-  void app.register(healthRoutes);
+  void app.register(healthRoutes, { ping });
+  void app.register(metricsRoutes, { metrics });
   void app.register(statusRoutes, { service, live });
   void app.register(jobRoutes, {
     service,

@@ -1,27 +1,50 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { ApiError } from "../errors.js";
+import { errorBodySchema } from "./schemas.js";
 
 export const HEALTH_PATH = "/healthz";
+export const READY_PATH = "/readyz";
+export const METRICS_PATH = "/metrics";
 
-/** Health checks skip auth, latency, rate limits and faults. */
+// Probes and scrapes must see the server as it is: no auth, latency, rate limit or fault.
+const UNGUARDED = new Set<string | undefined>([HEALTH_PATH, READY_PATH, METRICS_PATH]);
+
+/** Health checks (and the metrics scrape) skip auth, latency, rate limits and faults. */
 export function isHealthCheck(request: FastifyRequest): boolean {
-  return request.routeOptions.url === HEALTH_PATH;
+  return UNGUARDED.has(request.routeOptions.url);
 }
 
-/** `GET /healthz`: `{ "status": "ok" }` while the server takes requests. */
-export const healthRoutes: FastifyPluginAsync = async (app) => {
+export interface HealthRoutesOptions {
+  /** Resolves when the store answers; `/readyz` says 503 when it rejects. */
+  ping: () => Promise<void>;
+}
+
+const okSchema = {
+  type: "object",
+  required: ["status"],
+  properties: { status: { type: "string", enum: ["ok"] } },
+} as const;
+
+/**
+ * `GET /healthz`: `{ "status": "ok" }` while the process takes requests (liveness).
+ * `GET /readyz`: the same once the store answers too, else 503 `not_ready` (readiness).
+ */
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ping }) => {
+  app.get(HEALTH_PATH, { schema: { response: { 200: okSchema } } }, async () => ({
+    status: "ok",
+  }));
   app.get(
-    HEALTH_PATH,
-    {
-      schema: {
-        response: {
-          200: {
-            type: "object",
-            required: ["status"],
-            properties: { status: { type: "string", enum: ["ok"] } },
-          },
-        },
-      },
+    READY_PATH,
+    { schema: { response: { 200: okSchema, 503: errorBodySchema } } },
+    async (request) => {
+      try {
+        await ping();
+      } catch (error) {
+        request.log.warn({ err: error }, "store not ready");
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ApiError("not_ready", `The store does not answer: ${reason}`, { cause: error });
+      }
+      return { status: "ok" };
     },
-    async () => ({ status: "ok" }),
   );
 };
