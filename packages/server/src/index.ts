@@ -28,3 +28,12 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from "./store/memory-idempotency-store.js";
 export { FAULT_KINDS, type FaultKind } from "./faults/kinds.js";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-job-store.js";
+export { RedisStore, type RedisStoreOptions } from "./store/redis-job-store.js";
+export {
+  InProcessChangeBus,
+  type ChangeBus,
+  type ChangeListener,
+  type JobChange,
+} from "./store/change-bus.js";
+export { parseStorage, type StorageSpec } from "./store/storage-spec.js";

@@ -196,6 +196,10 @@ export class RedisJobStore implements JobStore {
     return records.sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  async ping(): Promise<void> {
+    await this.#redis.ping();
+  }
+
   async #load(ids: string[]): Promise<JobRecord[]> {
     if (ids.length === 0) return [];
     const values = await this.#redis.mget(ids.map((id) => `${this.#prefix}job:${id}`));

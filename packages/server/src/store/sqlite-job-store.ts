@@ -104,14 +104,21 @@ export class SqliteJobStore implements JobStore {
   }
 
   async insert(record: JobRecord): Promise<void> {
-    // A duplicate id breaks the UNIQUE constraint and throws, as the interface asks.
-    this.#insert.run(
-      record.id,
-      record.owner ?? "",
-      endsAt(record),
-      record.cancelledAt === undefined ? 0 : 1,
-      JSON.stringify(record),
-    );
+    try {
+      this.#insert.run(
+        record.id,
+        record.owner ?? "",
+        endsAt(record),
+        record.cancelledAt === undefined ? 0 : 1,
+        JSON.stringify(record),
+      );
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "SQLITE_CONSTRAINT_UNIQUE") {
+        throw new Error(`Job ${record.id} already exists`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
