@@ -103,9 +103,9 @@ describe.each([
       const ids = records.map((each) => each.id);
       expect((await jobs.list({ limit: 100 })).map((each) => each.id)).toEqual(ids);
       expect((await jobs.list({ limit: 3 })).map((each) => each.id)).toEqual(ids.slice(0, 3));
-      const page = await jobs.list({ after: ids[2], limit: 3 });
+      const page = await jobs.list({ after: ids[2]!, limit: 3 });
       expect(page.map((each) => each.id)).toEqual(ids.slice(3, 6));
-      expect((await jobs.list({ after: ids[6], limit: 3 })).map((each) => each.id)).toEqual([]);
+      expect((await jobs.list({ after: ids[6]!, limit: 3 })).map((each) => each.id)).toEqual([]);
       expect(await jobs.list({ after: "job_unknown", limit: 3 })).toEqual([]);
       const cancelled = { ...records[0]!, cancelledAt: records[0]!.createdAt + 1 };
       await jobs.update(cancelled);

@@ -59,6 +59,9 @@ export class RedisStore {
   readonly #subscriber: Redis;
   readonly #channel: string;
   readonly #pingTimeoutMs: number;
+  /** Where, without credentials, for error messages. */
+  readonly #where: string;
+  #lastError: Error | undefined;
 
   constructor({
     url,
@@ -75,8 +78,14 @@ export class RedisStore {
     };
     this.#client = new Redis(url, options);
     this.#subscriber = new Redis(url, options);
-    this.#client.on("error", onError);
-    this.#subscriber.on("error", onError);
+    const onConnectionError = (error: Error) => {
+      this.#lastError = error;
+      onError(error);
+    };
+    this.#client.on("error", onConnectionError);
+    this.#subscriber.on("error", onConnectionError);
+    const parsed = new URL(url);
+    this.#where = `${parsed.host}${parsed.pathname}`;
     this.#channel = `${prefix}changes`;
     this.#pingTimeoutMs = pingTimeoutMs;
     this.jobs = new RedisJobStore(this.#client, prefix);
@@ -86,8 +95,17 @@ export class RedisStore {
 
   /** Connects both connections and subscribes; rejects when Redis cannot be reached. */
   async connect(): Promise<void> {
-    await Promise.all([this.#client.connect(), this.#subscriber.connect()]);
-    await this.#subscriber.subscribe(this.#channel);
+    try {
+      await Promise.all([this.#client.connect(), this.#subscriber.connect()]);
+      await this.#subscriber.subscribe(this.#channel);
+    } catch (error) {
+      // ioredis rejects with "Connection is closed."; the reason came through 'error'.
+      const reason = this.#lastError ?? error;
+      throw new Error(
+        `Cannot reach Redis at ${this.#where}: ${reason instanceof Error ? reason.message : String(reason)}`,
+        { cause: reason },
+      );
+    }
   }
 
   async ping(): Promise<void> {
