@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Registry } from "prom-client";
 import { appInternals } from "../src/internals.js";
+import { RequestStats } from "../src/metrics/request-stats.js";
 import { createJob, openStream, setup, until } from "./helpers.js";
 import type { FastifyInstance } from "fastify";
 
@@ -115,5 +117,27 @@ describe("GET /metrics", () => {
     await createJob(first);
     expect(sample(await scrape(first), requests("POST", "/jobs", 201))).toBe(1);
     expect(sample(await scrape(second), requests("POST", "/jobs", 201))).toBeUndefined();
+  });
+});
+
+describe("RequestStats", () => {
+  it("buckets durations cumulatively, bounds inclusive, with their sum and count", async () => {
+    const registry = new Registry();
+    const stats = new RequestStats([0.1, 1]);
+    registry.registerMetric(stats.histogram("took_seconds", "Took"));
+    registry.registerMetric(stats.counter("done_total", "Done"));
+    for (const seconds of [0.05, 0.1, 0.5, 2]) stats.record("GET", "/x/:id", 200, seconds);
+    stats.record("GET", "/x/:id", 404, 0.01);
+    const text = await registry.metrics();
+    const labels = 'method="GET",route="/x/:id",status_code="200"';
+    expect(sample(text, `took_seconds_bucket{le="0.1",${labels}}`)).toBe(2);
+    expect(sample(text, `took_seconds_bucket{le="1",${labels}}`)).toBe(3);
+    expect(sample(text, `took_seconds_bucket{le="+Inf",${labels}}`)).toBe(4);
+    expect(sample(text, `took_seconds_sum{${labels}}`)).toBeCloseTo(2.65);
+    expect(sample(text, `took_seconds_count{${labels}}`)).toBe(4);
+    expect(sample(text, `done_total{${labels}}`)).toBe(4);
+    expect(sample(text, `done_total{method="GET",route="/x/:id",status_code="404"}`)).toBe(1);
+    expect(text).toContain("# TYPE took_seconds histogram");
+    expect(text).toContain("# TYPE done_total counter");
   });
 });

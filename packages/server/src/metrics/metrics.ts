@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import { FAULT_KINDS, type FaultKind } from "../faults/kinds.js";
 import type { JobStatus } from "../jobs/derive.js";
 import { JOB_STATUSES } from "./job-counts.js";
+import { RequestStats } from "./request-stats.js";
 
 /** What the gauges read at scrape time. */
 export interface MetricsSources {
@@ -21,8 +22,6 @@ export interface MetricsSources {
 /** A webhook delivery's end: a label value, so keep the set small and fixed. */
 export type WebhookOutcome = string;
 
-type Labels = "method" | "route" | "status_code";
-
 // From a cached answer to a long-poll held a full minute.
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -31,36 +30,29 @@ export const UNMATCHED_ROUTE = "unmatched";
 
 /**
  * The app's Prometheus metrics, in a registry of its own so that several apps in one process
- * keep theirs apart. Requests are counted by one `onResponse` hook that looks up a cached pair
- * of label children per (method, route pattern, status), so a request costs two map lookups and
- * two increments; everything else is read when scraped.
+ * keep theirs apart. Requests are counted by one `onResponse` hook into plain numbers (see
+ * `RequestStats`); everything else is read when scraped.
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<Labels>;
-  readonly #durations: Histogram<Labels>;
+  readonly #requests = new RequestStats(DURATION_BUCKETS);
   readonly #faults: Counter<"kind">;
   readonly #webhooks: Counter<"outcome">;
-  readonly #children = new Map<
-    string,
-    { count: ReturnType<Counter<Labels>["labels"]>; time: ReturnType<Histogram<Labels>["labels"]> }
-  >();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    this.#requests = new Counter({
-      name: "http_requests_total",
-      help: "HTTP requests answered, by method, route pattern and status code",
-      labelNames: ["method", "route", "status_code"],
-      registers,
-    });
-    this.#durations = new Histogram({
-      name: "http_request_duration_seconds",
-      help: "Time to answer HTTP requests (long-polls included), by method, route pattern and status code",
-      labelNames: ["method", "route", "status_code"],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    this.registry.registerMetric(
+      this.#requests.counter(
+        "http_requests_total",
+        "HTTP requests answered, by method, route pattern and status code",
+      ),
+    );
+    this.registry.registerMetric(
+      this.#requests.histogram(
+        "http_request_duration_seconds",
+        "Time to answer HTTP requests (long-polls included), by method, route pattern and status code",
+      ),
+    );
     new Gauge({
       name: "translation_jobs",
       help: "Jobs in the store, by status at scrape time",
@@ -115,19 +107,12 @@ export class Metrics {
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void => {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let children = this.#children.get(key);
-    if (children === undefined) {
-      const labels = [request.method, route, String(reply.statusCode)];
-      children = {
-        count: this.#requests.labels(...labels),
-        time: this.#durations.labels(...labels),
-      };
-      this.#children.set(key, children);
-    }
-    children.count.inc();
-    children.time.observe(reply.elapsedTime / 1_000);
+    this.#requests.record(
+      request.method,
+      request.routeOptions.url ?? UNMATCHED_ROUTE,
+      reply.statusCode,
+      reply.elapsedTime / 1_000,
+    );
     done();
   };
 
