@@ -69,11 +69,12 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 describe.skipIf(REDIS_URL === undefined)("several servers on one Redis", () => {
   it("serves a job made on one from the other: read, listed, long-polled, streamed", async () => {
     const [a, b] = await pair();
-    const id = await create(a.url, 600);
+    // Long enough to be pending still when the stream opens, even on a busy machine.
+    const id = await create(a.url, 2_500);
     const read = await fetch(`${b.url}/jobs/${id}`);
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ id, status: "pending" });
-    const second = await create(b.url, 600);
+    const second = await create(b.url, 100);
     for (const server of [a, b]) {
       const page = (await (await fetch(`${server.url}/jobs?limit=1`)).json()) as {
         data: JobView[];
@@ -163,7 +164,7 @@ describe.skipIf(REDIS_URL === undefined)("several servers on one Redis", () => {
 
   it("resumes an event stream on the other server from the last event id", async () => {
     const [a, b] = await pair();
-    const id = await create(a.url, 800);
+    const id = await create(a.url, 3_000);
     const first = await stream(`${a.url}/jobs/${id}/events`);
     await until(() => first.events().length >= 2, "two events on a");
     first.abort();
@@ -176,7 +177,7 @@ describe.skipIf(REDIS_URL === undefined)("several servers on one Redis", () => {
     // The done event's id comes from the record, so both servers give it the same one.
     const doneId = rest.at(-1)!.id!;
     expect(rest.at(-1)!.event).toBe("done");
-    expect(Number(doneId)).toBe(800);
+    expect(Number(doneId)).toBe(3_000);
     const again = await fetch(`${a.url}/jobs/${id}/events`, {
       headers: { "last-event-id": doneId },
     });
