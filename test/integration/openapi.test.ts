@@ -40,8 +40,10 @@ describe("the OpenAPI document", () => {
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const operation of Object.values(operations)) {
         expect(operation.summary).toEqual(expect.any(String));
-        // Health checks are public; everything else may meet a 401 when keys are on.
-        if (path !== "/healthz") expect(operation.responses).toHaveProperty("401");
+        // Probes are public; everything else may meet a 401 when keys are on.
+        if (!["/healthz", "/readyz", "/metrics"].includes(path)) {
+          expect(operation.responses).toHaveProperty("401");
+        }
       }
     }
   });

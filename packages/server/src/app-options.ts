@@ -7,9 +7,8 @@ import { IDEMPOTENCY_TTL_MS } from "./jobs/idempotency.js";
 import { createRandom, type Random } from "./jobs/random.js";
 import type { IdempotencyStore } from "./store/idempotency-store.js";
 import type { JobStore } from "./store/job-store.js";
-import { MemoryIdempotencyStore } from "./store/memory-idempotency-store.js";
-import { MemoryJobStore } from "./store/memory-job-store.js";
 import type { WebhookAppOptions } from "./webhooks/options.js";
+import { parseStorage, STORAGE_EXPECTED, type StorageSpec } from "./store/storage-spec.js";
 
 /** Fastify's `logger` option: `true`, `false`, or pino options such as `{ level: "debug" }`. */
 export type LoggerOption = NonNullable<FastifyServerOptions["logger"]>;
@@ -83,8 +82,16 @@ export interface AppOptions extends WebhookAppOptions {
    */
   sseRetryMs?: number;
   /**
-   * Where jobs are kept.
-   * @default new MemoryJobStore()
+   * Where jobs and idempotency keys are kept: `memory`, `sqlite:PATH` (kept across restarts) or
+   * `redis://HOST:PORT[/DB][?prefix=NAME]` (shared by every server pointed at it, which then hear
+   * of each other's cancels and new jobs). The app opens it, waits for it in `ready()`, and
+   * closes it on `close()`. See docs/operations.md.
+   * @default "memory"
+   */
+  storage?: string;
+  /**
+   * Where jobs are kept, instead of the one `storage` names; yours to close.
+   * @default the `storage` store
    */
   store?: JobStore;
   /**
@@ -149,8 +156,8 @@ export interface AppOptions extends WebhookAppOptions {
    */
   apiKeys?: readonly string[];
   /**
-   * Where `Idempotency-Key`s of `POST /jobs` are remembered.
-   * @default new MemoryIdempotencyStore() (10 000 keys per API key)
+   * Where `Idempotency-Key`s of `POST /jobs` are remembered, instead of the `storage` store.
+   * @default the `storage` store (10 000 keys per API key in memory and SQLite)
    */
   idempotencyStore?: IdempotencyStore;
   /**
@@ -170,9 +177,15 @@ type Resolved = Omit<
   | "latencyMs"
   // Resolved on their own, by resolveWebhookOptions.
   | keyof WebhookAppOptions
+  | "storage"
+  | "store"
+  | "idempotencyStore"
 >;
 
 export type ResolvedAppOptions = Required<Resolved> & {
+  storage: StorageSpec;
+  store: JobStore | undefined;
+  idempotencyStore: IdempotencyStore | undefined;
   random: Random;
   etaRandom: Random;
   faultRandom: Random;
@@ -196,7 +209,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     sseProgressIntervalMs: options.sseProgressIntervalMs ?? 1_000,
     sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
     sseRetryMs: options.sseRetryMs ?? 1_000,
-    store: options.store ?? new MemoryJobStore(),
+    store: options.store,
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 65_536,
     maxListLimit: options.maxListLimit ?? 100,
@@ -210,7 +223,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     rateLimit: options.rateLimit ?? 0,
     maxConcurrentJobs: options.maxConcurrentJobs ?? 0,
     apiKeys: options.apiKeys ?? [],
-    idempotencyStore: options.idempotencyStore ?? new MemoryIdempotencyStore(),
+    idempotencyStore: options.idempotencyStore,
     idempotencyTtlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
   };
   const { pendingDurationMs, errorProbability, bodyLimit, maxListLimit } = resolved;
@@ -242,10 +255,22 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     if (!(Number.isSafeInteger(value) && value >= 0)) fail(name, "an integer >= 0", value);
   }
   const { store } = resolved;
-  const methods = ["insert", "get", "update", "list"] as const;
-  if (typeof store !== "object" || !methods.every((m) => typeof store[m] === "function")) {
-    fail("store", "a JobStore (insert, get, update, list)", store);
+  const methods = ["insert", "get", "update", "list", "pendingOf"] as const;
+  if (
+    store !== undefined &&
+    (typeof store !== "object" ||
+      store === null ||
+      !methods.every((m) => typeof store[m] === "function"))
+  ) {
+    fail("store", "a JobStore (insert, get, update, list, pendingOf)", store);
   }
+  const storage =
+    options.storage === undefined
+      ? { kind: "memory" as const }
+      : typeof options.storage === "string"
+        ? parseStorage(options.storage)
+        : undefined;
+  if (storage === undefined) fail("storage", STORAGE_EXPECTED, options.storage);
   if (!(Number.isSafeInteger(bodyLimit) && bodyLimit > 0)) {
     fail("bodyLimit", "a positive integer", bodyLimit);
   }
@@ -277,17 +302,18 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     fail("apiKeys", "an array of 1..255 visible ASCII characters without commas", apiKeys);
   }
   if (
-    typeof idempotencyStore !== "object" ||
-    idempotencyStore === null ||
-    typeof idempotencyStore.get !== "function" ||
-    typeof idempotencyStore.put !== "function"
+    idempotencyStore !== undefined &&
+    (typeof idempotencyStore !== "object" ||
+      idempotencyStore === null ||
+      typeof idempotencyStore.get !== "function" ||
+      typeof idempotencyStore.put !== "function")
   ) {
     fail("idempotencyStore", "an IdempotencyStore (get, put)", idempotencyStore);
   }
   if (!(Number.isSafeInteger(resolved.idempotencyTtlMs) && resolved.idempotencyTtlMs > 0)) {
     fail("idempotencyTtlMs", "a positive integer", resolved.idempotencyTtlMs);
   }
-  return { ...resolved, latency, faultKinds: [...new Set(faultKinds)] };
+  return { ...resolved, storage, latency, faultKinds: [...new Set(faultKinds)] };
 }
 
 function salted(salt: string, seed: number | string | undefined): Random {

@@ -11,6 +11,9 @@ import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
 import { openApiOptions, openApiRoutes, swagger } from "./openapi/document.js";
 import { describeRoute } from "./openapi/route-docs.js";
+import { countJobs } from "./metrics/job-counts.js";
+import { Metrics } from "./metrics/metrics.js";
+import { metricsRoutes } from "./metrics/routes.js";
 import { identifyCaller, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { trackConnections } from "./plugins/connections.js";
@@ -28,6 +31,7 @@ import { webhookRoutes } from "./routes/webhooks.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
 import { resolveWebhookOptions } from "./webhooks/options.js";
+import { openStorage } from "./store/storage.js";
 
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
@@ -87,7 +91,25 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     retryMs: resolved.sseRetryMs,
   });
 
-  // Signed webhooks when jobs end, timed on the same scheduler; see src/webhooks/.
+  // The store `storage` names, unless objects were passed; the app owns (connects, closes) it.
+  const storage = openStorage(resolved.storage, {
+    idempotencyTtlMs: resolved.idempotencyTtlMs,
+    onError: (error) => app.log.error({ err: error }, "store error"),
+  });
+  const store = resolved.store ?? storage.jobs;
+  const idempotencyStore = resolved.idempotencyStore ?? storage.idempotency;
+  const ping = async () => {
+    await (resolved.store === undefined ? storage.ping() : resolved.store.ping?.());
+  };
+  app.addHook("onReady", () => storage.connect());
+  // Cancels (here or on another server sharing the store) wake whoever waits on the job here.
+  const { changes } = storage;
+  changes.subscribe((change) => {
+    if (change.type === "cancelled") watch.changed(change.record.id, change.record);
+  });
+
+  // Signed webhooks when jobs end, timed on the same scheduler; see src/webhooks/. The server
+  // that created a job delivers its webhooks: a cancel elsewhere reaches it through `changes`.
   const endpoints = new WebhookEndpoints({
     now,
     maxPerOwner: MAX_WEBHOOKS_PER_OWNER,
@@ -100,13 +122,27 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     endpoints,
     now,
     onError,
+    onDelivery: ({ outcome }) => metrics.webhookDelivery(outcome),
   });
 
   const service = new JobService({
     ...resolved,
-    onCancel: (record) => watch.changed(record.id, record),
-    onCreate: (record) => webhooks.jobCreated(record),
+    store,
+    idempotencyStore,
+    onCancel: (record) => changes.publish({ type: "cancelled", record }),
+    onCreate: (record) => {
+      changes.publish({ type: "created", record });
+      webhooks.jobCreated(record);
+    },
   });
+  const metrics = new Metrics({
+    longPolls: () => longPolls.size,
+    jobStreams: () => streams.size,
+    multiplexedStreams: () => multiplexed.size,
+    jobCounts: () => countJobs(store, now()),
+    onError: (error) => app.log.error({ err: error }, "metrics: could not count jobs"),
+  });
+  app.addHook("onResponse", metrics.onResponse);
   const faults = new Faults({
     settings: {
       rate: resolved.faultRate,
@@ -118,8 +154,19 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler,
     now,
     findJob: (id, owner) => service.find(id, owner),
+    onFault: (kind) => metrics.faultInjected(kind),
   });
-  setAppInternals(app, { scheduler, watch, longPolls, streams, faults, webhooks });
+  setAppInternals(app, {
+    scheduler,
+    watch,
+    longPolls,
+    streams,
+    multiplexed,
+    faults,
+    metrics,
+    changes,
+    webhooks,
+  });
 
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
@@ -143,10 +190,14 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     webhooks.close();
     dropIdleConnections();
   });
-  app.addHook("onClose", async () => scheduler.clear());
+  app.addHook("onClose", async () => {
+    scheduler.clear();
+    await storage.close();
+  });
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
-  void app.register(healthRoutes);
+  void app.register(healthRoutes, { ping });
+  void app.register(metricsRoutes, { metrics });
   void app.register(openApiRoutes);
   void app.register(statusRoutes, { service, live });
   void app.register(webhookRoutes, { endpoints, dispatcher: webhooks, service });

@@ -2,6 +2,7 @@ import { API_KEY_PATTERN } from "./auth/api-keys.js";
 import { ConfigError } from "./config-error.js";
 import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
 import { MAX_LATENCY_MS, parseLatency } from "./faults/latency.js";
+import { parseStorage, STORAGE_EXPECTED } from "./store/storage-spec.js";
 import type { StartServerOptions } from "./start.js";
 import { isWebhookSecret } from "./webhooks/secret.js";
 
@@ -46,6 +47,8 @@ export interface ServerConfig extends Required<
   webhookTimeoutMs?: number;
   /** WEBHOOK_RETRY_DELAY, read in seconds. */
   webhookRetryDelayMs?: number;
+  /** STORE: `memory`, `sqlite:PATH` or `redis://HOST:PORT`, checked here. */
+  storage?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,8 +66,8 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS and API_KEYS, and the webhook settings WEBHOOK_SECRET, WEBHOOK_MAX_ATTEMPTS,
- * WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds). Unset or empty variables take their defaults; a bad value
+ * MAX_CONCURRENT_JOBS, API_KEYS and STORE, and the webhook settings WEBHOOK_SECRET,
+ * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds). Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
  * @example
@@ -155,6 +158,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
           const keys = raw.split(",").map((key) => key.trim());
           return keys.every((key) => API_KEY_PATTERN.test(key)) ? keys : undefined;
         },
+      ),
+    ),
+    ...optional(
+      "storage",
+      parse(env, "STORE", undefined, STORAGE_EXPECTED, (raw) =>
+        parseStorage(raw) === undefined ? undefined : raw,
       ),
     ),
     ...webhookSettings(env),

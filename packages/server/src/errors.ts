@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   concurrency_limit: 429,
   internal_error: 500,
   injected_fault: 500,
+  not_ready: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -31,3 +31,12 @@ export { FAULT_KINDS, type FaultKind } from "./faults/kinds.js";
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhooks/event-types.js";
 export type { WebhookAppOptions } from "./webhooks/options.js";
 export type { DeliveryAttempt } from "./webhooks/delivery-log.js";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-job-store.js";
+export { RedisStore, type RedisStoreOptions } from "./store/redis-job-store.js";
+export {
+  InProcessChangeBus,
+  type ChangeBus,
+  type ChangeListener,
+  type JobChange,
+} from "./store/change-bus.js";
+export { parseStorage, type StorageSpec } from "./store/storage-spec.js";

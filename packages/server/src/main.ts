@@ -2,6 +2,7 @@
 import { ConfigError } from "./config-error.js";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { startServer } from "./start.js";
+import { parseStorage } from "./store/storage-spec.js";
 
 const NAME = "translation-status-server";
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       maxConcurrentJobs: config.maxConcurrentJobs ?? 0,
       // How many keys, never the keys.
       apiKeys: config.apiKeys?.length ?? 0,
+      store: storeKind(config.storage),
     },
     `${NAME} listening on ${url}`,
   );
@@ -51,6 +53,16 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+// The kind and place, never a Redis password.
+function storeKind(storage: string | undefined): string {
+  const spec = parseStorage(storage ?? "memory");
+  if (spec?.kind === "redis") {
+    const url = new URL(spec.url);
+    return `redis://${url.host}${url.pathname}`;
+  }
+  return storage ?? "memory";
 }
 
 main().catch((error: unknown) => {

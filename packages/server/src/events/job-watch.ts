@@ -4,6 +4,9 @@ import type { Scheduler } from "./scheduler.js";
 /** Hears a job's status change once; gets the new record when the change was written (cancel). */
 export type ChangeListener = (record: JobRecord | undefined) => void;
 
+/** Cancels remembered for readers that start waiting a moment too late. */
+const RECENT_CANCELS = 1_024;
+
 interface Watched {
   listeners: Set<{ listener: ChangeListener }>;
   /** Cancels the job's single completion wake-up in the scheduler. */
@@ -19,6 +22,12 @@ export class JobWatch {
   readonly #scheduler: Scheduler;
   readonly #onError: (error: unknown) => void;
   readonly #jobs = new Map<string, Watched>();
+  /**
+   * The latest cancels, oldest first: a reader that loaded a job just before a cancel (here, or
+   * on another server whose message overtook the read) and starts waiting just after is woken at
+   * once rather than at the job's end. A cancel is final, so an entry never goes stale.
+   */
+  readonly #cancelled = new Map<string, JobRecord>();
   #listeners = 0;
 
   constructor(scheduler: Scheduler, onError: (error: unknown) => void = () => {}) {
@@ -43,11 +52,12 @@ export class JobWatch {
   watch(record: JobRecord, listener: ChangeListener): () => void {
     let watched = this.#jobs.get(record.id);
     if (watched === undefined) {
-      const endsAt = record.createdAt + record.pendingDurationMs;
       const id = record.id;
+      const cancelled = record.cancelledAt === undefined ? this.#cancelled.get(id) : undefined;
+      const wakeAt = cancelled === undefined ? record.createdAt + record.pendingDurationMs : 0;
       watched = {
         listeners: new Set(),
-        cancelWakeUp: this.#scheduler.schedule(endsAt, () => this.changed(id)),
+        cancelWakeUp: this.#scheduler.schedule(wakeAt, () => this.changed(id, cancelled)),
       };
       this.#jobs.set(id, watched);
     }
@@ -68,6 +78,12 @@ export class JobWatch {
 
   /** The job's status changed (its record, when one was written): wake all its listeners. */
   changed(id: string, record?: JobRecord): void {
+    if (record?.cancelledAt !== undefined && !this.#cancelled.has(id)) {
+      this.#cancelled.set(id, record);
+      if (this.#cancelled.size > RECENT_CANCELS) {
+        this.#cancelled.delete(this.#cancelled.keys().next().value!);
+      }
+    }
     const watched = this.#jobs.get(id);
     if (watched === undefined) return;
     this.#jobs.delete(id);

@@ -36,6 +36,8 @@ export interface FaultsOptions {
   now: () => number;
   /** The job a request is about, if the caller may see it. */
   findJob: (id: string, owner: string | undefined) => Promise<JobRecord | undefined>;
+  /** Told of every fault injected, after `counter` has it (for metrics). */
+  onFault?: (kind: FaultKind) => void;
 }
 
 interface Plan {
@@ -131,6 +133,7 @@ export class Faults {
 
   #record(request: FastifyRequest, kind: FaultKind): void {
     this.counter.record(kind);
+    this.#options.onFault?.(kind);
     request.log.info({ fault: kind }, `injected fault: ${kind}`);
   }
 }

@@ -12,7 +12,6 @@ import { retryAfterSeconds } from "./hints.js";
 import { fingerprint, KeyedQueue } from "./idempotency.js";
 import { JOB_ID_PATTERN, newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
-import { PendingJobs } from "./pending-jobs.js";
 import type { Random } from "./random.js";
 import type { JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
@@ -30,7 +29,7 @@ export interface JobServiceOptions {
   etaError: number;
   /** Told of every cancel once the store has it, so whoever waits on the job hears at once. */
   onCancel?: (record: JobRecord) => void;
-  /** Told of every new job once the store has it (not of idempotent replays). */
+  /** Told of every new job once the store has it (not of an idempotent replay). */
   onCreate?: (record: JobRecord) => void;
   /** Most jobs pending at once per owner (one owner with auth off); 0 for no limit. */
   maxConcurrentJobs?: number;
@@ -92,8 +91,9 @@ export class JobService {
   readonly #options: JobServiceOptions;
   /** The single job behind `GET /status`: created with the service, never stored or listed. */
   readonly #legacy: JobRecord;
-  readonly #pending = new PendingJobs();
   readonly #idempotency = new KeyedQueue();
+  /** Per owner: the concurrency check and the insert it allows run one at a time. */
+  readonly #admissions = new KeyedQueue();
 
   constructor(options: JobServiceOptions) {
     this.#options = options;
@@ -198,12 +198,11 @@ export class JobService {
     }
     const cancelled: JobRecord = { ...record, cancelledAt: now };
     await this.#options.store.update(cancelled);
-    this.#pending.remove(record.owner ?? "", id);
     this.#options.onCancel?.(cancelled);
     return { record: cancelled, at: now };
   }
 
-  /** Checks the concurrency limit, then draws, stores and counts a new record. */
+  /** Checks the concurrency limit, then draws and stores a new record. */
   async #insert(
     input: CreateJobInput,
     metadata: Record<string, unknown>,
@@ -211,32 +210,34 @@ export class JobService {
     faults: FaultOverrides | undefined,
   ): Promise<JobSnapshot> {
     const limit = this.#options.maxConcurrentJobs ?? 0;
-    const scope = owner ?? "";
-    // Checked before any draw, so a refused request leaves the sequence of outcomes alone.
-    if (limit > 0) this.#checkConcurrency(scope, limit);
-    const record = this.#newRecord(newJobId(), {
-      ...input,
-      api: input.api ?? "jobs",
-      metadata,
-      ...(owner !== undefined && { owner }),
-      ...(faults !== undefined && { faults }),
-    });
-    // Counted before the await, so concurrent requests cannot all slip under the limit.
-    if (limit > 0) this.#pending.add(scope, record);
-    try {
+    const insert = async () => {
+      const record = this.#newRecord(newJobId(), {
+        ...input,
+        api: input.api ?? "jobs",
+        metadata,
+        ...(owner !== undefined && { owner }),
+        ...(faults !== undefined && { faults }),
+      });
       await this.#options.store.insert(record);
-    } catch (error) {
-      this.#pending.remove(scope, record.id);
-      throw error;
-    }
-    this.#options.onCreate?.(record);
-    return { record, at: record.createdAt };
+      this.#options.onCreate?.(record);
+      return { record, at: record.createdAt };
+    };
+    if (limit === 0) return insert();
+    // The count comes from the store, so the limit holds after a restart and across servers
+    // sharing it; one owner's check and insert run one at a time, so concurrent requests to
+    // this server cannot all slip under the limit. Checked before any draw, so a refused
+    // request leaves the sequence of outcomes alone.
+    const scope = owner ?? "";
+    return this.#admissions.run(scope, async () => {
+      await this.#checkConcurrency(scope, limit);
+      return insert();
+    });
   }
 
   /** 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when full. */
-  #checkConcurrency(scope: string, limit: number): void {
+  async #checkConcurrency(scope: string, limit: number): Promise<void> {
     const now = this.#options.now();
-    const pending = this.#pending.pending(scope, now);
+    const pending = await this.#options.store.pendingOf(scope, now);
     if (pending.length < limit) return;
     const earliest = Math.min(
       ...pending.map((record) => estimateTimes(record, now).estimatedCompletionAt),

@@ -24,6 +24,16 @@ const STREAM =
 /** Keyed by `METHOD url`, with the url as the route declares it. */
 const ROUTE_DOCS: Record<string, RouteDoc> = {
   "GET /healthz": { summary: "Liveness check", tags: ["health"] },
+  "GET /readyz": {
+    summary: "Readiness check",
+    description: "503 `not_ready` while the job store does not answer.",
+    tags: ["health"],
+  },
+  "GET /metrics": {
+    summary: "Prometheus metrics",
+    description: "Requests, latency, jobs by status, held connections, faults, webhook deliveries.",
+    tags: ["health"],
+  },
   "GET /status": {
     summary: "The single job of the original API",
     description: `\`{"result":"pending"}\` until PENDING_DURATION has passed, then \`completed\` or \`error\`. ${HINTS} ${LONG_POLL}`,
@@ -136,6 +146,7 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   409: "The request conflicts with the job's state",
   429: "Rate or concurrency limit reached; retry after Retry-After seconds",
   500: "The server failed",
+  503: "Not ready",
 };
 
 /**

@@ -8,7 +8,8 @@ export interface ListRecordsOptions {
 
 /**
  * Where job records live. Records only: the job service derives everything else, so a store
- * never needs to know the clock. Implementations return copies, never live references.
+ * never needs to know the clock (a moment it must compare with is passed in). Implementations
+ * return copies, never live references.
  */
 export interface JobStore {
   insert(record: JobRecord): Promise<void>;
@@ -17,4 +18,12 @@ export interface JobStore {
   update(record: JobRecord): Promise<void>;
   /** Records in creation order. */
   list(options: ListRecordsOptions): Promise<JobRecord[]>;
+  /**
+   * The owner's records (`""` for jobs without an owner) still pending at `at`: not cancelled,
+   * and `createdAt + pendingDurationMs > at`; in creation order. For the concurrency limit,
+   * which therefore holds across restarts and across servers sharing a store.
+   */
+  pendingOf(owner: string, at: number): Promise<JobRecord[]>;
+  /** Resolves when the store answers; rejects (or never settles) when it cannot. For `/readyz`. */
+  ping?(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { PendingJobs } from "../jobs/pending-jobs.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobStore, ListRecordsOptions } from "./job-store.js";
 
@@ -5,10 +6,13 @@ import type { JobStore, ListRecordsOptions } from "./job-store.js";
 export class MemoryJobStore implements JobStore {
   readonly #records: JobRecord[] = [];
   readonly #positions = new Map<string, number>();
+  readonly #pending = new PendingJobs();
 
   async insert(record: JobRecord): Promise<void> {
     if (this.#positions.has(record.id)) throw new Error(`Job ${record.id} already exists`);
-    this.#positions.set(record.id, this.#records.push(structuredClone(record)) - 1);
+    const copy = structuredClone(record);
+    this.#positions.set(record.id, this.#records.push(copy) - 1);
+    if (copy.cancelledAt === undefined) this.#pending.add(copy.owner ?? "", copy);
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -19,7 +23,11 @@ export class MemoryJobStore implements JobStore {
   async update(record: JobRecord): Promise<void> {
     const position = this.#positions.get(record.id);
     if (position === undefined) throw new Error(`Job ${record.id} does not exist`);
-    this.#records[position] = structuredClone(record);
+    const copy = structuredClone(record);
+    this.#records[position] = copy;
+    const owner = copy.owner ?? "";
+    if (copy.cancelledAt === undefined) this.#pending.add(owner, copy);
+    else this.#pending.remove(owner, copy.id);
   }
 
   async list({ after, limit }: ListRecordsOptions): Promise<JobRecord[]> {
@@ -31,4 +39,10 @@ export class MemoryJobStore implements JobStore {
     }
     return structuredClone(this.#records.slice(start, start + limit));
   }
+
+  async pendingOf(owner: string, at: number): Promise<JobRecord[]> {
+    return structuredClone(this.#pending.pending(owner, at));
+  }
+
+  async ping(): Promise<void> {}
 }

@@ -1,0 +1,71 @@
+import { InProcessChangeBus, type ChangeBus } from "./change-bus.js";
+import type { IdempotencyStore } from "./idempotency-store.js";
+import type { JobStore } from "./job-store.js";
+import { MemoryIdempotencyStore } from "./memory-idempotency-store.js";
+import { MemoryJobStore } from "./memory-job-store.js";
+import { RedisStore } from "./redis-job-store.js";
+import { SqliteStore } from "./sqlite-job-store.js";
+import type { StorageSpec } from "./storage-spec.js";
+
+/** Everything an app keeps outside its process memory, and how its servers hear of changes. */
+export interface Storage {
+  jobs: JobStore;
+  idempotency: IdempotencyStore;
+  changes: ChangeBus;
+  /** Connects; the app waits for it before it takes requests. */
+  connect(): Promise<void>;
+  /** Resolves when the store answers; for `/readyz`. */
+  ping(): Promise<void>;
+  /** Closes connections and files; for `app.close()`. */
+  close(): Promise<void>;
+}
+
+export interface OpenStorageOptions {
+  /** How long an idempotency key is kept, in ms (Redis expires keys itself). */
+  idempotencyTtlMs: number;
+  onError: (error: unknown) => void;
+}
+
+/** Opens the store `spec` names. SQLite opens (and creates the file) at once; Redis on `connect`. */
+export function openStorage(spec: StorageSpec, options: OpenStorageOptions): Storage {
+  switch (spec.kind) {
+    case "memory": {
+      const jobs = new MemoryJobStore();
+      return {
+        jobs,
+        idempotency: new MemoryIdempotencyStore(),
+        changes: new InProcessChangeBus(options.onError),
+        connect: async () => {},
+        ping: () => jobs.ping(),
+        close: async () => {},
+      };
+    }
+    case "sqlite": {
+      const sqlite = new SqliteStore({ path: spec.path });
+      return {
+        jobs: sqlite.jobs,
+        idempotency: sqlite.idempotency,
+        changes: new InProcessChangeBus(options.onError),
+        connect: async () => {},
+        ping: () => sqlite.ping(),
+        close: async () => sqlite.close(),
+      };
+    }
+    case "redis": {
+      const redis = new RedisStore({
+        url: spec.url,
+        ...(spec.prefix !== undefined && { prefix: spec.prefix }),
+        idempotencyTtlMs: options.idempotencyTtlMs,
+        onError: options.onError,
+      });
+      return {
+        jobs: redis.jobs,
+        idempotency: redis.idempotency,
+        changes: redis.changes,
+        connect: () => redis.connect(),
+        ping: () => redis.ping(),
+        close: () => redis.close(),
+      };
+    }
+  }
+}

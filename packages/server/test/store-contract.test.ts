@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { IdempotencyStore, JobRecord, JobStore } from "../src/index.js";
+import { parseStorage } from "../src/index.js";
+import { openStorage } from "../src/store/storage.js";
+import { REDIS_URL, redisStorage } from "../../../test/support/redis.js";
+import { START } from "./helpers.js";
+
+/** A fresh, empty store of each kind, closed after the test. */
+async function open(kind: string): Promise<{ jobs: JobStore; idempotency: IdempotencyStore }> {
+  let spec = kind;
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "ts-store-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    spec = `sqlite:${join(dir, "jobs.db")}`;
+  } else if (kind === "redis") {
+    spec = redisStorage();
+  }
+  const storage = openStorage(parseStorage(spec)!, {
+    idempotencyTtlMs: 60_000,
+    onError: (error) => {
+      throw error;
+    },
+  });
+  await storage.connect();
+  onTestFinished(() => storage.close());
+  return storage;
+}
+
+let next = 0;
+function record(overrides: Partial<JobRecord> = {}): JobRecord {
+  next += 1;
+  return {
+    id: `job_contract${next}`,
+    createdAt: START + next,
+    pendingDurationMs: 10_000,
+    outcome: "completed",
+    etaError: 0.2,
+    etaBias: -0.5,
+    metadata: { n: next, nested: { list: [1, "two", null] } },
+    ...overrides,
+  };
+}
+
+describe.each([
+  { kind: "memory", skip: false },
+  { kind: "sqlite", skip: false },
+  { kind: "redis", skip: REDIS_URL === undefined },
+])("the $kind store", ({ kind, skip }) => {
+  describe.skipIf(skip)("jobs", () => {
+    it("gets what was inserted, every field intact, and nothing for an unknown id", async () => {
+      const { jobs } = await open(kind);
+      const failed = record({
+        outcome: "error",
+        failure: { code: "render_failed", message: "Boom" },
+        owner: "key_abc",
+        faults: { rate: 0.5, kinds: ["500", "hang"], latency: { min: 1, max: 9 } },
+      });
+      await jobs.insert(failed);
+      expect(await jobs.get(failed.id)).toEqual(failed);
+      expect(await jobs.get("job_nope")).toBeUndefined();
+    });
+
+    it("refuses a second insert with the same id", async () => {
+      const { jobs } = await open(kind);
+      const first = record();
+      await jobs.insert(first);
+      await expect(jobs.insert({ ...first, pendingDurationMs: 1 })).rejects.toThrow(/exists/);
+      expect(await jobs.get(first.id)).toEqual(first);
+    });
+
+    it("replaces a record on update, and refuses to update one it does not hold", async () => {
+      const { jobs } = await open(kind);
+      const first = record();
+      await jobs.insert(first);
+      const cancelled = { ...first, cancelledAt: first.createdAt + 5 };
+      await jobs.update(cancelled);
+      expect(await jobs.get(first.id)).toEqual(cancelled);
+      await expect(jobs.update(record())).rejects.toThrow(/does not exist/);
+    });
+
+    it("hands out copies: changing one changes nothing stored", async () => {
+      const { jobs } = await open(kind);
+      const original = record();
+      const expected = structuredClone(original);
+      await jobs.insert(original);
+      original.metadata.n = "changed after insert";
+      const read = (await jobs.get(original.id))!;
+      (read.metadata.nested as { list: unknown[] }).list.push("changed after get");
+      const [listed] = await jobs.list({ limit: 1 });
+      listed!.metadata.n = "changed after list";
+      expect(await jobs.get(original.id)).toEqual(expected);
+    });
+
+    it("lists in creation order, by pages after an id; an unknown id gives an empty page", async () => {
+      const { jobs } = await open(kind);
+      const records = Array.from({ length: 7 }, () => record());
+      // Creation order is insertion order, even against the clock.
+      records.reverse();
+      for (const each of records) await jobs.insert(each);
+      const ids = records.map((each) => each.id);
+      expect((await jobs.list({ limit: 100 })).map((each) => each.id)).toEqual(ids);
+      expect((await jobs.list({ limit: 3 })).map((each) => each.id)).toEqual(ids.slice(0, 3));
+      const page = await jobs.list({ after: ids[2]!, limit: 3 });
+      expect(page.map((each) => each.id)).toEqual(ids.slice(3, 6));
+      expect((await jobs.list({ after: ids[6]!, limit: 3 })).map((each) => each.id)).toEqual([]);
+      expect(await jobs.list({ after: "job_unknown", limit: 3 })).toEqual([]);
+      const cancelled = { ...records[0]!, cancelledAt: records[0]!.createdAt + 1 };
+      await jobs.update(cancelled);
+      expect((await jobs.list({ limit: 1 }))[0]).toEqual(cancelled);
+    });
+
+    it("finds an owner's jobs still pending at a moment: not ended, not cancelled", async () => {
+      const { jobs } = await open(kind);
+      const at = START + 1_000_000;
+      const short = record({ owner: "a", createdAt: at - 500, pendingDurationMs: 1_000 });
+      const long = record({ owner: "a", createdAt: at - 400, pendingDurationMs: 60_000 });
+      const ended = record({ owner: "a", createdAt: at - 2_000, pendingDurationMs: 1_000 });
+      const endsNow = record({ owner: "a", createdAt: at - 1_000, pendingDurationMs: 1_000 });
+      const gone = record({ owner: "a", createdAt: at - 300, pendingDurationMs: 9_000 });
+      const other = record({ owner: "b", createdAt: at - 200, pendingDurationMs: 9_000 });
+      const unowned = record({ createdAt: at - 100, pendingDurationMs: 9_000 });
+      for (const each of [short, long, ended, endsNow, gone, other, unowned]) {
+        await jobs.insert(each);
+      }
+      await jobs.update({ ...gone, cancelledAt: at - 10 });
+      expect(await jobs.pendingOf("a", at)).toEqual([short, long]);
+      expect(await jobs.pendingOf("a", at + 500)).toEqual([long]);
+      expect(await jobs.pendingOf("b", at)).toEqual([other]);
+      expect(await jobs.pendingOf("", at)).toEqual([unowned]);
+      expect(await jobs.pendingOf("c", at)).toEqual([]);
+    });
+
+    it("answers a ping", async () => {
+      const { jobs } = await open(kind);
+      await expect(jobs.ping?.()).resolves.toBeUndefined();
+    });
+  });
+
+  describe.skipIf(skip)("idempotency keys", () => {
+    const saved = (over: Partial<{ scope: string; key: string; jobId: string }> = {}) => ({
+      scope: "key_a",
+      key: "order-1",
+      fingerprint: "f".repeat(64),
+      jobId: "job_1",
+      createdAt: START,
+      ...over,
+    });
+
+    it("gets what was put, per scope and key; a put replaces", async () => {
+      const { idempotency } = await open(kind);
+      await idempotency.put(saved());
+      await idempotency.put(saved({ scope: "key_b", jobId: "job_2" }));
+      // Scope and key are kept apart however they are spelled.
+      await idempotency.put(saved({ scope: "key_a:order", key: "1", jobId: "job_3" }));
+      expect(await idempotency.get("key_a", "order-1")).toEqual(saved());
+      expect(await idempotency.get("key_b", "order-1")).toEqual(
+        saved({ scope: "key_b", jobId: "job_2" }),
+      );
+      expect(await idempotency.get("key_a:order", "1")).toMatchObject({ jobId: "job_3" });
+      expect(await idempotency.get("key_a", "order-2")).toBeUndefined();
+      await idempotency.put(saved({ jobId: "job_4" }));
+      expect(await idempotency.get("key_a", "order-1")).toMatchObject({ jobId: "job_4" });
+    });
+
+    it("hands out copies", async () => {
+      const { idempotency } = await open(kind);
+      const record = saved();
+      await idempotency.put(record);
+      record.jobId = "job_changed";
+      const read = (await idempotency.get("key_a", "order-1"))!;
+      read.jobId = "job_changed_too";
+      expect(await idempotency.get("key_a", "order-1")).toEqual(saved());
+    });
+  });
+});
