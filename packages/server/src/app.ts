@@ -20,6 +20,11 @@ import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
+import { dashboardRoutes } from "./dashboard/routes.js";
+import { findDashboardDir } from "./dashboard/files.js";
+import { installTimelineHooks } from "./timeline/hooks.js";
+import { TimelineRecorder } from "./timeline/recorder.js";
+import { timelineRoutes } from "./timeline/routes.js";
 
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
@@ -32,6 +37,7 @@ import { statusRoutes } from "./routes/status.js";
  */
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
+  const recorder = new TimelineRecorder(options.timeline);
   const app = Fastify({
     logger: resolved.logger,
     bodyLimit: resolved.bodyLimit,
@@ -92,6 +98,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     findJob: (id, owner) => service.find(id, owner),
   });
   setAppInternals(app, { scheduler, watch, longPolls, streams, faults });
+  installTimelineHooks(app, { recorder, now, legacyId: service.legacy().record.id });
 
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
@@ -125,6 +132,11 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     multiplexed,
     now,
     maxListLimit: resolved.maxListLimit,
+  });
+  void app.register(timelineRoutes, { service, recorder });
+  const { dashboardDir } = options;
+  void app.register(dashboardRoutes, {
+    dir: dashboardDir === false ? undefined : (dashboardDir ?? findDashboardDir()),
   });
   return app;
 }

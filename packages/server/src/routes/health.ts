@@ -2,9 +2,10 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 
 export const HEALTH_PATH = "/healthz";
 
-/** Health checks skip auth, latency, rate limits and faults. */
+/** Health checks (and routes with `config.unguarded`) skip auth, latency, rate limits and faults. */
 export function isHealthCheck(request: FastifyRequest): boolean {
-  return request.routeOptions.url === HEALTH_PATH;
+  const { url, config } = request.routeOptions;
+  return url === HEALTH_PATH || (config as { unguarded?: boolean } | undefined)?.unguarded === true;
 }
 
 /** `GET /healthz`: `{ "status": "ok" }` while the server takes requests. */

@@ -1,0 +1,48 @@
+import fastifyStatic from "@fastify/static";
+import type { FastifyPluginAsync } from "fastify";
+import { sendError } from "../plugins/send-error.js";
+
+export interface DashboardRoutesOptions {
+  /** The built dashboard (index.html and assets/); undefined when it was not built. */
+  dir: string | undefined;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route skips auth, latency, rate limits and faults, like health checks. */
+    unguarded?: boolean;
+  }
+}
+
+const UNGUARDED = { unguarded: true };
+
+/**
+ * `GET /`: the dashboard page; `GET /dashboard/*`: its scripts and styles. Both skip auth (the
+ * page asks for a key and sends it with its API calls). Without a build, a 404 that says so.
+ */
+export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { dir }) => {
+  if (dir === undefined) {
+    app.get("/", { config: UNGUARDED }, async (_request, reply) =>
+      sendError(
+        reply,
+        "route_not_found",
+        "The dashboard is not built: run `npm run build` at the repository's root",
+      ),
+    );
+    return;
+  }
+  // Only `reply.sendFile`: the routes are ours, so unknown files get our JSON 404.
+  await app.register(fastifyStatic, { root: dir, serve: false });
+  app.get("/", { config: UNGUARDED }, async (_request, reply) =>
+    reply.header("cache-control", "no-cache").sendFile("index.html"),
+  );
+  app.get<{ Params: { "*": string } }>(
+    "/dashboard/*",
+    { config: UNGUARDED },
+    async (request, reply) =>
+      // File names carry a content hash: they never change.
+      reply
+        .header("cache-control", "public, max-age=31536000, immutable")
+        .sendFile(request.params["*"]),
+  );
+};
