@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 import { sendError } from "../plugins/send-error.js";
@@ -31,18 +33,27 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     );
     return;
   }
-  // Only `reply.sendFile`: the routes are ours, so unknown files get our JSON 404.
+  // Only `reply.sendFile`, for the files the build holds (listed once: they never change), so
+  // any other path gets our JSON 404 and nothing outside the folder can be named.
   await app.register(fastifyStatic, { root: dir, serve: false });
+  const files = new Set(
+    readdirSync(dir, { recursive: true, encoding: "utf8" }).map((name) =>
+      name.split(sep).join("/"),
+    ),
+  );
   app.get("/", { config: UNGUARDED }, async (_request, reply) =>
     reply.header("cache-control", "no-cache").sendFile("index.html"),
   );
   app.get<{ Params: { "*": string } }>(
     "/dashboard/*",
     { config: UNGUARDED },
-    async (request, reply) =>
+    async (request, reply) => {
+      const name = request.params["*"];
+      if (!files.has(name) || name === "index.html") {
+        return sendError(reply, "route_not_found", `No file ${name} in the dashboard`);
+      }
       // File names carry a content hash: they never change.
-      reply
-        .header("cache-control", "public, max-age=31536000, immutable")
-        .sendFile(request.params["*"]),
+      return reply.header("cache-control", "public, max-age=31536000, immutable").sendFile(name);
+    },
   );
 };

@@ -8,13 +8,13 @@ export interface TimelineEntry {
   /** When the request arrived. */
   at: number;
   /** When it was answered; for a stream, when it ended (absent while open). */
-  endedAt?: number;
+  endedAt?: number | undefined;
   /** Method and route, e.g. `GET /jobs/:id`. */
   endpoint: string;
   mode: TimelineMode;
   statusCode: number;
   /** The job's status the answer carried (for a stream: the last one sent). */
-  result?: JobStatus;
+  result?: JobStatus | undefined;
   client: string;
   /** When this request told its client the job had ended: the answer, or a stream's `done`. */
   terminalAt?: number;
