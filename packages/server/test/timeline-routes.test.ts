@@ -182,6 +182,20 @@ describe("GET /jobs/:id/timeline", () => {
     expect((await summaryOf(bob)).clients).toEqual([]);
   });
 
+  it("records an answer refused before the route ran (rate limit) on the job it named", async () => {
+    const { app, clock } = setup({ ...options, rateLimit: 2 });
+    const job = await createJob(app);
+    await app.inject({ url: `/jobs/${job.id}`, headers: { prefer: "wait=0" } });
+    expectError(await app.inject({ url: `/jobs/${job.id}` }), 429, "rate_limited");
+    clock.advance(1_000);
+    const timeline = await timelineOf(app, job.id);
+    expect(timeline.entries.map((e) => [e.mode, e.statusCode, e.result])).toEqual([
+      ["create", 201, "pending"],
+      ["poll", 200, "pending"],
+      ["poll", 429, undefined],
+    ]);
+  });
+
   it("keeps the most recent entries of a job within the configured bound", async () => {
     const { app } = setup({ ...options, timeline: { maxEntriesPerJob: 3 } });
     const job = await createJob(app);

@@ -9,22 +9,13 @@ export interface DashboardRoutesOptions {
   dir: string | undefined;
 }
 
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** The route skips auth, latency, rate limits and faults, like health checks. */
-    unguarded?: boolean;
-  }
-}
-
-const UNGUARDED = { unguarded: true };
-
 /**
  * `GET /`: the dashboard page; `GET /dashboard/*`: its scripts and styles. Both skip auth (the
  * page asks for a key and sends it with its API calls). Without a build, a 404 that says so.
  */
 export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { dir }) => {
   if (dir === undefined) {
-    app.get("/", { config: UNGUARDED }, async (_request, reply) =>
+    app.get("/", async (_request, reply) =>
       sendError(
         reply,
         "route_not_found",
@@ -41,19 +32,15 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       name.split(sep).join("/"),
     ),
   );
-  app.get("/", { config: UNGUARDED }, async (_request, reply) =>
+  app.get("/", async (_request, reply) =>
     reply.header("cache-control", "no-cache").sendFile("index.html"),
   );
-  app.get<{ Params: { "*": string } }>(
-    "/dashboard/*",
-    { config: UNGUARDED },
-    async (request, reply) => {
-      const name = request.params["*"];
-      if (!files.has(name) || name === "index.html") {
-        return sendError(reply, "route_not_found", `No file ${name} in the dashboard`);
-      }
-      // File names carry a content hash: they never change.
-      return reply.header("cache-control", "public, max-age=31536000, immutable").sendFile(name);
-    },
-  );
+  app.get<{ Params: { "*": string } }>("/dashboard/*", {}, async (request, reply) => {
+    const name = request.params["*"];
+    if (!files.has(name) || name === "index.html") {
+      return sendError(reply, "route_not_found", `No file ${name} in the dashboard`);
+    }
+    // File names carry a content hash: they never change.
+    return reply.header("cache-control", "public, max-age=31536000, immutable").sendFile(name);
+  });
 };

@@ -82,7 +82,7 @@ export async function readBatch(
   const at = now();
   const pollAfterMs: Record<string, number> = {};
   for (const record of found) {
-    noteAnswer(request, record, at);
+    noteAnswer(reply, record, at, 200);
     const hint = pollHintFor(record, at);
     if (hint !== undefined) pollAfterMs[record.id] = hint;
   }

@@ -52,7 +52,7 @@ export function sendJob(
   { record, at }: JobSnapshot,
   { path, maxWaitSeconds, render, statusCode = 200 }: JobReplyOptions,
 ) {
-  noteAnswer(reply.request, record, at);
+  noteAnswer(reply, record, at, statusCode);
   reply.header("link", jobLinks(path, maxWaitSeconds));
   const hint = pollHintFor(record, at);
   if (hint !== undefined) {

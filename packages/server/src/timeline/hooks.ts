@@ -8,7 +8,12 @@ import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import { ownerOf } from "../plugins/auth.js";
 import { clientNameOf } from "./client-name.js";
-import { isTerminal, type TimelineMode, type TimelineRecorder } from "./recorder.js";
+import {
+  isTerminal,
+  type TimelineEntry,
+  type TimelineMode,
+  type TimelineRecorder,
+} from "./recorder.js";
 
 type RouteKind = "create" | "read" | "cancel" | "stream";
 
@@ -24,23 +29,6 @@ const ROUTES: Readonly<Record<string, RouteKind>> = {
   "GET /events": "stream",
 };
 
-interface Answer {
-  record: JobRecord;
-  at: number;
-}
-
-interface RequestContext {
-  recorder: TimelineRecorder;
-  now: () => number;
-  arrivedAt: number;
-  endpoint: string;
-  answers: Answer[] | undefined;
-  /** A stream records itself as it goes: the response hook leaves it alone. */
-  streaming: boolean;
-}
-
-const contexts = new WeakMap<FastifyRequest, RequestContext>();
-
 export interface TimelineHooksOptions {
   recorder: TimelineRecorder;
   now: () => number;
@@ -48,50 +36,110 @@ export interface TimelineHooksOptions {
   legacyId: string;
 }
 
+/** What a route about jobs records with. */
+interface RouteTimeline extends TimelineHooksOptions {
+  kind: RouteKind;
+  endpoint: string;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Set on the routes whose requests go on job timelines. */
+    timeline?: RouteTimeline;
+  }
+  interface FastifyRequest {
+    /** Set on arrival for the requests that go on job timelines; null for the others. */
+    timelineContext: RequestContext | null;
+  }
+}
+
+interface RequestContext {
+  route: RouteTimeline;
+  arrivedAt: number;
+}
+
 /**
- * Records the requests about jobs on `recorder`: hooks go on those routes alone (found as they
- * are registered), so every other route pays nothing. Call before the routes are registered.
+ * Records the requests about jobs on `recorder`. Only those routes get a hook, one that notes
+ * the arrival time; answers are recorded where they are made (`noteAnswer`, `noteStream`,
+ * `noteError`), so no response hook runs on the hot path. Call before routes are registered.
  */
 export function installTimelineHooks(app: FastifyInstance, options: TimelineHooksOptions): void {
+  // A declared field keeps every request's shape stable (cheaper than a WeakMap per request).
+  app.decorateRequest("timelineContext", null);
   app.addHook("onRoute", (route) => {
     if (typeof route.method !== "string") return;
     const endpoint = `${route.method} ${route.url}`;
     const kind = ROUTES[endpoint];
     if (kind === undefined) return;
-    const { recorder, now } = options;
+    const timeline: RouteTimeline = { ...options, kind, endpoint };
     const stamp = (
       request: FastifyRequest,
       _reply: FastifyReply,
       done: HookHandlerDoneFunction,
     ) => {
-      contexts.set(request, {
-        recorder,
-        now,
-        arrivedAt: now(),
-        endpoint,
-        answers: undefined,
-        streaming: false,
-      });
+      request.timelineContext = { route: timeline, arrivedAt: options.now() };
       done();
     };
-    const finish = (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      done: HookHandlerDoneFunction,
-    ) => {
-      recordAnswer(request, reply, kind, endpoint, options);
-      done();
-    };
+    route.config = { ...route.config, timeline };
     route.onRequest = [...hooksOf(route.onRequest), stamp];
-    route.onResponse = [...hooksOf(route.onResponse), finish];
   });
 }
 
-/** Notes that the request's answer tells about `record` as of `at`; for the response hook. */
-export function noteAnswer(request: FastifyRequest, record: JobRecord, at: number): void {
-  const context = contexts.get(request);
-  if (context === undefined) return;
-  (context.answers ??= []).push({ record, at });
+/** Records that `reply` answers with `record` as of `at`. */
+export function noteAnswer(
+  reply: FastifyReply,
+  record: JobRecord,
+  at: number,
+  statusCode: number,
+): void {
+  const context = reply.request.timelineContext;
+  if (context === null) return;
+  const { route, arrivedAt } = context;
+  const { status, updatedAt } = deriveState(record, at);
+  route.recorder.record(
+    {
+      jobId: record.id,
+      owner: record.owner,
+      at: arrivedAt,
+      endedAt: route.now(),
+      endpoint: route.endpoint,
+      mode: modeOf(route.kind, reply),
+      statusCode,
+      result: status,
+      client: clientNameOf(reply.request.headers),
+      completedAt: isTerminal(status) ? updatedAt : undefined,
+    },
+    true,
+  );
+}
+
+/**
+ * Records an error answer (a fault, 401, 404, 409, 429...) on the timeline of the job the
+ * request named, if that job is tracked for the caller. Works before the route's own hook ran.
+ */
+export function noteError(reply: FastifyReply, statusCode: number): void {
+  const { request } = reply;
+  const context = request.timelineContext;
+  const route = context?.route ?? request.routeOptions.config?.timeline;
+  if (route === undefined) return;
+  const id = route.endpoint.includes("/status")
+    ? route.legacyId
+    : (request.params as { id?: unknown } | undefined)?.id;
+  if (typeof id !== "string") return;
+  const endedAt = route.now();
+  route.recorder.record(
+    {
+      jobId: id,
+      owner: ownerOf(request),
+      at: context?.arrivedAt ?? endedAt,
+      endedAt,
+      endpoint: route.endpoint,
+      mode: modeOf(route.kind, reply),
+      statusCode,
+      client: clientNameOf(request.headers),
+    },
+    false,
+  );
 }
 
 /**
@@ -104,19 +152,18 @@ export function noteStream(
   records: readonly JobRecord[],
   at: number,
 ): ((record: JobRecord, at: number) => void) | undefined {
-  const context = contexts.get(request);
-  if (context === undefined) return undefined;
-  context.streaming = true;
-  const { recorder, now, arrivedAt, endpoint } = context;
+  const context = request.timelineContext;
+  if (context === null) return undefined;
+  const { route, arrivedAt } = context;
   const client = clientNameOf(request.headers);
-  const entries = new Map<string, ReturnType<TimelineRecorder["record"]>>();
+  const entries = new Map<string, TimelineEntry>();
   for (const record of records) {
-    const entry = recorder.record(
+    const entry = route.recorder.record(
       {
         jobId: record.id,
         owner: record.owner,
         at: arrivedAt,
-        endpoint,
+        endpoint: route.endpoint,
         mode: "stream",
         statusCode: 200,
         result: deriveState(record, at).status,
@@ -127,65 +174,16 @@ export function noteStream(
     if (entry !== undefined) entries.set(record.id, entry);
   }
   reply.raw.once("close", () => {
-    const end = now();
-    for (const entry of entries.values()) entry!.endedAt ??= end;
+    const end = route.now();
+    for (const entry of entries.values()) entry.endedAt ??= end;
   });
   return (record, doneAt) => {
     const entry = entries.get(record.id);
     const { status, updatedAt } = deriveState(record, doneAt);
     if (entry !== undefined && isTerminal(status)) {
-      recorder.terminal(record.id, entry, status, doneAt, updatedAt);
+      route.recorder.terminal(record.id, entry, status, doneAt, updatedAt);
     }
   };
-}
-
-function recordAnswer(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  kind: RouteKind,
-  endpoint: string,
-  { recorder, now, legacyId }: TimelineHooksOptions,
-): void {
-  const context = contexts.get(request);
-  if (context?.streaming) return;
-  const endedAt = now();
-  // A fault or a 401 answered before the route's own hook ran: when it arrived from the reply.
-  const at = context?.arrivedAt ?? endedAt - Math.round(reply.elapsedTime);
-  const { statusCode } = reply;
-  const client = clientNameOf(request.headers);
-  const mode = modeOf(kind, reply);
-  const answers = context?.answers;
-  if (answers !== undefined) {
-    for (const { record, at: seenAt } of answers) {
-      const { status, updatedAt } = deriveState(record, seenAt);
-      recorder.record(
-        {
-          jobId: record.id,
-          owner: record.owner,
-          at,
-          endedAt,
-          endpoint,
-          mode,
-          statusCode,
-          result: status,
-          client,
-          ...(isTerminal(status) && { completedAt: updatedAt }),
-        },
-        true,
-      );
-    }
-    return;
-  }
-  // An error about one job (injected fault, rate limit, 409...) goes on its timeline if tracked.
-  if (statusCode < 400) return;
-  const id = endpoint.includes("/status")
-    ? legacyId
-    : (request.params as { id?: unknown } | undefined)?.id;
-  if (typeof id !== "string") return;
-  recorder.record(
-    { jobId: id, owner: ownerOf(request), at, endedAt, endpoint, mode, statusCode, client },
-    false,
-  );
 }
 
 function modeOf(kind: RouteKind, reply: FastifyReply): TimelineMode {

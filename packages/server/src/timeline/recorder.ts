@@ -17,7 +17,7 @@ export interface TimelineEntry {
   result?: JobStatus | undefined;
   client: string;
   /** When this request told its client the job had ended: the answer, or a stream's `done`. */
-  terminalAt?: number;
+  terminalAt?: number | undefined;
 }
 
 /** The first time any client was told a job had ended. */
@@ -55,7 +55,7 @@ export interface RecordedRequest extends Omit<TimelineEntry, "terminalAt"> {
   /** The caller's owner id (undefined with auth off). */
   owner: string | undefined;
   /** When the job ended, if the answer said it had. */
-  completedAt?: number;
+  completedAt?: number | undefined;
 }
 
 /** What `summary` says about one client. */
@@ -133,7 +133,7 @@ export class TimelineRecorder {
    * Returns the entry, which a stream updates as it goes on.
    */
   record(request: RecordedRequest, track: boolean): TimelineEntry | undefined {
-    const { jobId, owner, completedAt, ...fields } = request;
+    const { jobId, owner, completedAt } = request;
     let timeline = this.#jobs.get(jobId);
     if (timeline === undefined) {
       if (!track) return undefined;
@@ -141,7 +141,17 @@ export class TimelineRecorder {
     } else if (timeline.owner !== owner) {
       return undefined;
     }
-    const entry: TimelineEntry = { ...fields };
+    // Built field by field: cheaper than copying the request, and no stray keys.
+    const entry: TimelineEntry = {
+      at: request.at,
+      endedAt: request.endedAt,
+      endpoint: request.endpoint,
+      mode: request.mode,
+      statusCode: request.statusCode,
+      result: request.result,
+      client: request.client,
+      terminalAt: undefined,
+    };
     const { entries } = timeline;
     entries.push(entry);
     if (entries.length > this.maxEntriesPerJob) entries.shift();
