@@ -153,10 +153,10 @@ describe("GET /jobs/:id/timeline", () => {
     await until(() => appInternals(app).watch.size === 2, "both jobs watched");
     clock.advance(3_000);
     expect((await stream).body).toContain("event: end");
-    expect((await timelineOf(app, quick.id)).learned).toMatchObject({
-      at: iso(START + 1_000),
-      endpoint: "GET /events",
-    });
+    const first = await timelineOf(app, quick.id);
+    expect(first.learned).toMatchObject({ at: iso(START + 1_000), endpoint: "GET /events" });
+    // The stream went on for the slow job, but was done with this one at its end.
+    expect(first.entries[1]).toMatchObject({ mode: "stream", endedAt: iso(START + 1_000) });
     expect((await timelineOf(app, slow.id)).learned?.at).toBe(iso(START + 3_000));
   });
 

@@ -1,5 +1,5 @@
-import { readdirSync } from "node:fs";
-import { sep } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 import { sendError } from "../plugins/send-error.js";
@@ -32,10 +32,12 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       name.split(sep).join("/"),
     ),
   );
+  // The page itself is small and read once: no file I/O per visit.
+  const page = readFileSync(join(dir, "index.html"));
   app.get("/", async (_request, reply) =>
-    reply.header("cache-control", "no-cache").sendFile("index.html"),
+    reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").send(page),
   );
-  app.get<{ Params: { "*": string } }>("/dashboard/*", {}, async (request, reply) => {
+  app.get<{ Params: { "*": string } }>("/dashboard/*", async (request, reply) => {
     const name = request.params["*"];
     if (!files.has(name) || name === "index.html") {
       return sendError(reply, "route_not_found", `No file ${name} in the dashboard`);

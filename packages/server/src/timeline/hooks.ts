@@ -182,6 +182,8 @@ export function noteStream(
     const { status, updatedAt } = deriveState(record, doneAt);
     if (entry !== undefined && isTerminal(status)) {
       route.recorder.terminal(record.id, entry, status, doneAt, updatedAt);
+      // A multiplexed stream goes on for other jobs: it is done with this one.
+      entry.endedAt ??= doneAt;
     }
   };
 }
