@@ -122,5 +122,29 @@ describe.skipIf(!found)("the dashboard in headless Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: "test-results/dashboard-narrow.png", fullPage: true });
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("asks for the API key when the server wants one, and uses it for every call", async () => {
+    const server = await simulator({ apiKeys: ["sk_dashboard_e2e"] });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await expect
+      .poll(() => page.locator("#connection").textContent())
+      .toContain("needs an API key");
+
+    await page.getByLabel("API key").fill("sk_dashboard_e2e");
+    await page.getByLabel("API key").press("Enter");
+    await expect.poll(() => page.locator("#connection").textContent()).toContain("Live");
+    await page.getByRole("button", { name: "Create job" }).click();
+    await expect.poll(() => page.locator("#create-message").textContent()).toMatch(/^Created job_/);
+    const id = (await page.locator("#create-message").textContent())!.slice(8, -1);
+    // Made with the key: the job belongs to it, and the key is not kept in the page's storage.
+    const owned = await fetch(`${server.url}/jobs/${id}`, {
+      headers: { "x-api-key": "sk_dashboard_e2e" },
+    });
+    expect(owned.status).toBe(200);
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+    await page.close();
   });
 });
