@@ -78,6 +78,12 @@ describe("built packages", () => {
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       const later = await fetch(`${url}/status`).then((r) => r.json());
       expect(later).toMatchObject({ result: "completed" });
+      // The dashboard ships inside the server's dist, with every file it loads.
+      const page = await fetch(`${url}/`).then((r) => r.text());
+      expect(page).toContain("<title>Translation status");
+      for (const [, asset] of page.matchAll(/(?:src|href)="(\/dashboard\/[^"]+)"/g)) {
+        expect((await fetch(`${url}${asset}`)).status, asset).toBe(200);
+      }
     } finally {
       child.kill("SIGTERM");
     }

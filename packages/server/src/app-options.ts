@@ -6,6 +6,7 @@ import { MAX_LATENCY_MS, toLatencyRange, type LatencyRange } from "./faults/late
 import { IDEMPOTENCY_TTL_MS } from "./jobs/idempotency.js";
 import { createRandom, type Random } from "./jobs/random.js";
 import type { IdempotencyStore } from "./store/idempotency-store.js";
+import type { TimelineRecorderOptions } from "./timeline/recorder.js";
 import type { JobStore } from "./store/job-store.js";
 import type { WebhookAppOptions } from "./webhooks/options.js";
 import { parseStorage, STORAGE_EXPECTED, type StorageSpec } from "./store/storage-spec.js";
@@ -165,6 +166,16 @@ export interface AppOptions extends WebhookAppOptions {
    * @default 86_400_000 (24 h)
    */
   idempotencyTtlMs?: number;
+  /**
+   * Bounds of the per-job request timelines (`GET /jobs/:id/timeline`).
+   * @default { maxEntriesPerJob: 100, maxJobs: 1_000, maxClientsPerJob: 32 }
+   */
+  timeline?: TimelineRecorderOptions;
+  /**
+   * The built dashboard served at `GET /`; `false` serves none (`GET /` is then a 404).
+   * @default the build beside the server's bundle, or the dashboard package's `dist`
+   */
+  dashboardDir?: string | false;
 }
 
 type Resolved = Omit<
@@ -180,6 +191,8 @@ type Resolved = Omit<
   | "storage"
   | "store"
   | "idempotencyStore"
+  | "timeline"
+  | "dashboardDir"
 >;
 
 export type ResolvedAppOptions = Required<Resolved> & {

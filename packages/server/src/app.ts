@@ -32,6 +32,11 @@ import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
 import { resolveWebhookOptions } from "./webhooks/options.js";
 import { openStorage } from "./store/storage.js";
+import { dashboardRoutes } from "./dashboard/routes.js";
+import { findDashboardDir } from "./dashboard/files.js";
+import { installTimelineHooks } from "./timeline/hooks.js";
+import { TimelineRecorder } from "./timeline/recorder.js";
+import { timelineRoutes } from "./timeline/routes.js";
 
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
@@ -45,6 +50,7 @@ import { openStorage } from "./store/storage.js";
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
   const webhookOptions = resolveWebhookOptions(options, options.seed);
+  const recorder = new TimelineRecorder(options.timeline);
   const app = Fastify({
     logger: resolved.logger,
     bodyLimit: resolved.bodyLimit,
@@ -167,6 +173,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     changes,
     webhooks,
   });
+  installTimelineHooks(app, { recorder, now, legacyId: service.legacy().record.id });
 
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
@@ -211,5 +218,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // The same jobs in HeyGen's shapes; see docs/heygen.md.
   void app.register(heygenV2Routes, { service, live });
   void app.register(heygenV3Routes, { service, live });
+  void app.register(timelineRoutes, { service, recorder });
+  const { dashboardDir } = options;
+  void app.register(dashboardRoutes, {
+    dir: dashboardDir === false ? undefined : (dashboardDir ?? findDashboardDir()),
+  });
   return app;
 }

@@ -8,7 +8,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe("error responses", () => {
   it("answers unknown routes with 404 route_not_found", async () => {
     const { app } = setup();
-    for (const url of ["/", "/nope", "/jobs/a/b", "/status/extra"]) {
+    for (const url of ["/nope", "/jobs/a/b", "/status/extra"]) {
       const message = expectError(await app.inject({ url }), 404, "route_not_found");
       expect(message).toContain(url);
     }

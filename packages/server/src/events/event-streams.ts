@@ -21,12 +21,15 @@ export interface EventStreamsOptions {
 export interface StreamSubject {
   record: JobRecord;
   render: (record: JobRecord, now: number) => unknown;
+  /** Told each time the stream sends the job's `done` event, and when. */
+  onDone?: ((record: JobRecord, at: number) => void) | undefined;
 }
 
 interface Stream {
   response: ServerResponse;
   record: JobRecord;
   render: StreamSubject["render"];
+  onDone: StreamSubject["onDone"];
   /** `write()` said the buffer is full: skip progress and heartbeats until 'drain'. */
   blocked: boolean;
   lastWriteAt: number;
@@ -76,9 +79,10 @@ export class EventStreams {
     if (response.destroyed) return;
     response.writeHead(200, { ...headers, ...SSE_HEADERS });
     const at = now();
-    const { record, render } = subject;
+    const { record, render, onDone } = subject;
     if (deriveState(record, at).status !== "pending" || this.#closed) {
       response.end(this.#block(record, render, at, retryMs));
+      if (deriveState(record, at).status !== "pending") onDone?.(record, at);
       return;
     }
 
@@ -86,6 +90,7 @@ export class EventStreams {
       response,
       record,
       render,
+      onDone,
       blocked: false,
       lastWriteAt: at,
       close: () => {},
@@ -140,6 +145,7 @@ export class EventStreams {
     stream.close();
     // Never skipped, blocked or not: the buffer takes it and end() flushes it.
     stream.response.end(this.#block(record, stream.render, at));
+    if (deriveState(record, at).status !== "pending") stream.onDone?.(record, at);
   }
 
   #write(stream: Stream, chunk: string, at: number): void {

@@ -23,6 +23,8 @@ export interface MultiplexedSubject {
   render: (record: JobRecord, now: number) => unknown;
   /** A resuming client's `Last-Event-ID` (epoch ms): jobs that ended by then are not sent again. */
   lastEventId: number | undefined;
+  /** Told each time the stream sends a job's `done` event, and when. */
+  onDone?: ((record: JobRecord, at: number) => void) | undefined;
 }
 
 interface Stream {
@@ -78,6 +80,7 @@ export class MultiplexedStreams {
       const { status, updatedAt } = deriveState(record, at);
       if (status === "pending") pending.push(record);
       else if (subject.lastEventId !== undefined && updatedAt <= subject.lastEventId) continue;
+      else subject.onDone?.(record, at);
       first += this.#event(record, subject.render, at);
     }
     if (pending.length === 0 || this.#closed) {
@@ -91,6 +94,7 @@ export class MultiplexedStreams {
       watch.watch(record, (updated) => {
         const when = now();
         this.#write(stream, this.#event(updated ?? record, subject.render, when), when);
+        subject.onDone?.(updated ?? record, when);
         left -= 1;
         if (left === 0) {
           stream.close();

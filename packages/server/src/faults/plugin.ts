@@ -5,6 +5,7 @@ import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
 import { callerOf } from "../plugins/auth.js";
 import { isPublicRoute } from "../plugins/public-routes.js";
+import { noteError } from "../timeline/hooks.js";
 import { FaultCounter } from "./counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
 import { Delays } from "./delays.js";
@@ -91,6 +92,7 @@ export class Faults {
     this.#record(request, kind);
     const canned = faultResponse(kind);
     if (canned !== undefined) {
+      noteError(reply, canned.statusCode);
       reply.code(canned.statusCode).headers(canned.headers).header(FAULT_HEADER, kind);
       return reply.send(canned.body);
     }

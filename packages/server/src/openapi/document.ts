@@ -1,6 +1,7 @@
 import swagger, { type FastifyDynamicSwaggerOptions } from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyPluginAsync } from "fastify";
+import { markRoutesPublic } from "../plugins/public-routes.js";
 import { SERVER_VERSION } from "../version.js";
 
 /** Where the generated OpenAPI document is served. */
@@ -42,9 +43,7 @@ export { swagger };
 
 /** Serves the document and the reference page, to anyone (see `isPublicRoute`). */
 export const openApiRoutes: FastifyPluginAsync = async (app) => {
-  app.addHook("onRoute", (route) => {
-    route.config = { ...route.config, public: true };
-  });
-  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+  markRoutesPublic(app, { hide: true });
+  app.get(OPENAPI_PATH, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: REFERENCE_PATH, staticCSP: true });
 };

@@ -130,6 +130,22 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: "Every delivery attempt to a job's callbackUrl",
     tags: ["webhooks"],
   },
+  "GET /jobs/:id/timeline": {
+    summary: "Every request that asked about a job",
+    description:
+      "The last requests about the job (time, endpoint, mode: poll, long-poll or stream, answer), " +
+      "when it really ended, and when a client first learned it: what the dashboard draws.",
+    tags: ["timelines"],
+  },
+  "GET /status/timeline": {
+    summary: "Every request that asked about the original job",
+    tags: ["timelines"],
+  },
+  "GET /timelines/summary": {
+    summary: "Requests per job and detection delay, per client",
+    description: "Clients are told apart by `X-Client-Name`, else the first word of `User-Agent`.",
+    tags: ["timelines"],
+  },
   "DELETE /jobs/:id": {
     summary: "Cancel a pending job",
     description: "409 when the job has already finished.",

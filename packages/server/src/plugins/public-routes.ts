@@ -1,4 +1,4 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -13,4 +13,15 @@ declare module "fastify" {
 /** Whether the request's route was declared with `config: { public: true }`. */
 export function isPublicRoute(request: FastifyRequest): boolean {
   return request.routeOptions.config.public === true;
+}
+
+/**
+ * Makes every route the plugin `app` registers from now on public; with `hide`, also leaves them
+ * out of the OpenAPI document (pages and files, not API).
+ */
+export function markRoutesPublic(app: FastifyInstance, { hide = false } = {}): void {
+  app.addHook("onRoute", (route) => {
+    route.config = { ...route.config, public: true };
+    if (hide) route.schema = { ...route.schema, hide: true };
+  });
 }

@@ -5,6 +5,7 @@ import { retryAfterSeconds } from "../jobs/hints.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobService } from "../jobs/service.js";
 import { toJobView, type JobView } from "../jobs/view.js";
+import { noteAnswer } from "../timeline/hooks.js";
 import { pollHintFor } from "./job-reply.js";
 import type { LiveOptions } from "./live.js";
 import { preferredWait } from "./prefer.js";
@@ -81,6 +82,7 @@ export async function readBatch(
   const at = now();
   const pollAfterMs: Record<string, number> = {};
   for (const record of found) {
+    noteAnswer(reply, record, at, 200);
     const hint = pollHintFor(record, at);
     if (hint !== undefined) pollAfterMs[record.id] = hint;
   }

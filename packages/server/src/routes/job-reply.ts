@@ -4,6 +4,7 @@ import { estimateTimes } from "../jobs/estimate.js";
 import { pollHintMs, retryAfterSeconds } from "../jobs/hints.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobSnapshot } from "../jobs/service.js";
+import { noteAnswer } from "../timeline/hooks.js";
 
 /**
  * `Link` advertising the faster ways to follow a job: its event stream and long-polling on its
@@ -51,6 +52,7 @@ export function sendJob(
   { record, at }: JobSnapshot,
   { path, maxWaitSeconds, render, statusCode = 200 }: JobReplyOptions,
 ) {
+  noteAnswer(reply, record, at, statusCode);
   reply.header("link", jobLinks(path, maxWaitSeconds));
   const hint = pollHintFor(record, at);
   if (hint !== undefined) {

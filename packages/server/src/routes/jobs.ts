@@ -8,6 +8,7 @@ import { sendJob } from "./job-reply.js";
 import { ApiError } from "../errors.js";
 import { MultiplexedStreams } from "../events/multiplexed-streams.js";
 import { parseLastEventId } from "../events/sse-format.js";
+import { noteStream } from "../timeline/hooks.js";
 import { findAll, parseIds, readBatch } from "./batch.js";
 import { hijack, readWithWait, streamJob, type LiveOptions } from "./live.js";
 import {
@@ -146,8 +147,10 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
           parseLastEventId(request.headers["last-event-id"]) ??
           parseLastEventId(request.query.lastEventId),
       };
-      if (MultiplexedStreams.complete(subject, now())) return reply.code(204).send();
-      multiplexed.open(reply.raw, subject, hijack(reply));
+      const at = now();
+      if (MultiplexedStreams.complete(subject, at)) return reply.code(204).send();
+      const onDone = noteStream(request, reply, found, at);
+      multiplexed.open(reply.raw, { ...subject, onDone }, hijack(reply));
       return reply;
     },
   );

@@ -6,6 +6,7 @@ import { parseLastEventId } from "../events/sse-format.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobSnapshot } from "../jobs/service.js";
+import { noteStream } from "../timeline/hooks.js";
 import { preferredWait } from "./prefer.js";
 
 /** What the routes need to hold requests and stream events. */
@@ -58,7 +59,8 @@ export function streamJob(
   if (doneId !== undefined && lastId !== undefined && lastId >= doneId) {
     return reply.code(204).send();
   }
-  streams.open(reply.raw, { record, render }, hijack(reply));
+  const onDone = noteStream(request, reply, [record], at);
+  streams.open(reply.raw, { record, render, onDone }, hijack(reply));
   return reply;
 }
 
