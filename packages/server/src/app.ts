@@ -9,6 +9,8 @@ import { Scheduler } from "./events/scheduler.js";
 import { Faults } from "./faults/plugin.js";
 import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
+import { drained, withAsyncStdout } from "./logging/async-stdout.js";
+import { RequestLog } from "./logging/request-log.js";
 import { identifyCaller, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { trackConnections } from "./plugins/connections.js";
@@ -32,8 +34,10 @@ import { statusRoutes } from "./routes/status.js";
  */
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
+  const logging = withAsyncStdout(resolved.logger);
   const app = Fastify({
-    logger: resolved.logger,
+    logger: logging.logger,
+    logController: new RequestLog(),
     bodyLimit: resolved.bodyLimit,
     genReqId,
     // genReqId reads the header itself so that it can refuse insane values.
@@ -115,6 +119,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     dropIdleConnections();
   });
   app.addHook("onClose", async () => scheduler.clear());
+  const { destination } = logging;
+  if (destination !== undefined) app.addHook("onClose", () => drained(destination));
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes);
