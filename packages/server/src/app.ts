@@ -94,6 +94,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler,
     now,
     findJob: (id, owner) => service.find(id, owner),
+    // Only this service's jobs can carry overrides in a store of our own; a caller's store may
+    // hold older ones.
+    mayHaveOverrides: () => options.store !== undefined || service.jobsWithFaultOverrides > 0,
   });
   setAppInternals(app, { scheduler, watch, longPolls, streams, faults });
 

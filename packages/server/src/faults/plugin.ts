@@ -31,6 +31,12 @@ export interface FaultsOptions {
   now: () => number;
   /** The job a request is about, if the caller may see it. */
   findJob: (id: string, owner: string | undefined) => Promise<JobRecord | undefined>;
+  /**
+   * Whether any job may carry fault overrides. While none may, requests about a job take the
+   * server's settings without looking the job up.
+   * @default () => true
+   */
+  mayHaveOverrides?: () => boolean;
 }
 
 interface Plan {
@@ -71,8 +77,10 @@ export class Faults {
     const known = request.routeOptions.url !== undefined;
     const draws = known ? ([random(), random()] as const) : undefined;
     const settings = await this.#settingsFor(request);
-    if (draws !== undefined) this.#plans.set(request, { draws, settings });
-    await this.delays.wait(pickLatencyMs(settings.latency, latencyDraw));
+    // With a rate of 0 no draw can fire: `inject` has nothing to decide.
+    if (draws !== undefined && settings.rate > 0) this.#plans.set(request, { draws, settings });
+    const latencyMs = pickLatencyMs(settings.latency, latencyDraw);
+    if (latencyMs > 0) await this.delays.wait(latencyMs);
   };
 
   /** onRequest, after auth and the rate limit: answers with a fault, or lets the truth through. */
@@ -115,7 +123,8 @@ export class Faults {
   }
 
   async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
-    const { settings, findJob } = this.#options;
+    const { settings, findJob, mayHaveOverrides } = this.#options;
+    if (mayHaveOverrides !== undefined && !mayHaveOverrides()) return settings;
     const url = request.routeOptions.url;
     const caller = callerOf(request);
     if (url === undefined || !JOB_ROUTES.has(url) || !caller.authorized) return settings;

@@ -89,11 +89,17 @@ export class JobService {
   readonly #legacy: JobRecord;
   readonly #pending = new PendingJobs();
   readonly #idempotency = new KeyedQueue();
+  #withFaultOverrides = 0;
 
   constructor(options: JobServiceOptions) {
     this.#options = options;
     // Drawn first, so a given seed always gives /status the same outcome.
     this.#legacy = this.#newRecord("legacy", { metadata: {} });
+  }
+
+  /** How many of the jobs this service created carry fault overrides. */
+  get jobsWithFaultOverrides(): number {
+    return this.#withFaultOverrides;
   }
 
   /** The `/status` job as of now. */
@@ -222,6 +228,7 @@ export class JobService {
       this.#pending.remove(scope, record.id);
       throw error;
     }
+    if (faults !== undefined) this.#withFaultOverrides++;
     return { record, at: record.createdAt };
   }
 
