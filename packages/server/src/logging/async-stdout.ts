@@ -12,11 +12,12 @@ export interface Logging {
 }
 
 /**
- * Logger options that write to stdout asynchronously: lines queue in memory while a write is in
- * flight and go out together in the next one, instead of one write(2) per line that blocks the
- * event loop. Options that name a destination of their own (`stream`, `file`, `transport`) are
- * left as they are. Whatever is queued is written synchronously when the process exits (pino
- * does that for the destinations it makes), and `drained` waits for it on close.
+ * Logger options that write to stdout asynchronously: a line goes out at once in a write that
+ * does not block the event loop, and lines logged while a write is in flight queue and go out
+ * together in the next one, instead of one blocking write(2) per line. Options that name a
+ * destination of their own (`stream`, `file`, `transport`) are left as they are. Whatever is
+ * queued is written synchronously when the process exits (pino does that for the destinations
+ * it makes), and `drained` writes it on close.
  */
 export function withAsyncStdout(option: LoggerOption): Logging {
   if (option === false) return { logger: false };
@@ -24,17 +25,21 @@ export function withAsyncStdout(option: LoggerOption): Logging {
   if ("stream" in options || "file" in options || "transport" in options) {
     return { logger: option };
   }
-  const destination = pino.destination({ dest: 1, sync: false });
+  const destination = asyncDestination(1);
   return { logger: { ...options, stream: destination }, destination };
+}
+
+/** The asynchronous destination of `withAsyncStdout`, to a file descriptor or path. */
+export function asyncDestination(dest: number | string): Destination {
+  return pino.destination({ dest, sync: false });
 }
 
 /** Resolves once every line logged so far has been written. */
 export async function drained(destination: Destination): Promise<void> {
-  // An async write in flight goes on with whatever queued behind it, and says `drain` once
-  // nothing is left; with none in flight, whatever is queued can be written at once.
+  // A write in flight goes on with whatever queued behind it and says `drain` when nothing is
+  // left; with none in flight, what is queued is written at once.
   if ((destination as unknown as { _writing: boolean })._writing) {
     await once(destination, "drain");
-  } else {
-    destination.flushSync();
   }
+  destination.flushSync();
 }
