@@ -67,11 +67,11 @@ describe("withAsyncStdout", () => {
     onTestFinished(() => destination.destroy());
     await once(destination, "ready");
     const written = () => readFileSync(file, "utf8");
-    // Nothing in flight.
+    // Short of a batch, nothing in flight.
     destination.write("first\n");
     await drained(destination);
     expect(written()).toBe("first\n");
-    // The first write starts at once and the rest queue behind it.
+    // Past a batch a write starts; the rest queue behind it.
     for (let i = 0; i < 1_000; i++) destination.write(`line ${i}\n`);
     await drained(destination);
     const lines = written().split("\n");
