@@ -58,8 +58,9 @@ const OWNERS: readonly Owner[] = [
   {
     category: "job lookup: MemoryJobStore.get (structuredClone) and JobService",
     matches: (url) => /server\/src\/(store|jobs\/service)/.test(url),
+    // The hooks call on synchronously into the route, so only the hook's own lookup counts.
     refine: (ancestors) =>
-      ancestors.some((a) => a.url.includes("server/src/faults/"))
+      ancestors.some((a) => a.url.includes("server/src/faults/") && a.name.includes("settingsFor"))
         ? "fault hook: a second job lookup per request (Faults#settingsFor → findJob)"
         : undefined,
   },
