@@ -9,7 +9,7 @@ import { Scheduler } from "./events/scheduler.js";
 import { Faults } from "./faults/plugin.js";
 import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
-import { drained, withAsyncStdout } from "./logging/async-stdout.js";
+import { withAsyncStdout } from "./logging/async-stdout.js";
 import { RequestLog } from "./logging/request-log.js";
 import { identifyCaller, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
@@ -122,8 +122,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     dropIdleConnections();
   });
   app.addHook("onClose", async () => scheduler.clear());
-  const { destination } = logging;
-  if (destination !== undefined) app.addHook("onClose", () => drained(destination));
+  app.addHook("onClose", logging.close);
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes);

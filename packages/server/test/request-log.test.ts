@@ -3,8 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { asyncDestination, drained, withAsyncStdout } from "../src/logging/async-stdout.js";
-import { setup } from "./helpers.js";
+import {
+  asyncDestination,
+  drained,
+  flushEvery,
+  withAsyncStdout,
+} from "../src/logging/async-stdout.js";
+import { eventually, setup } from "./helpers.js";
 
 function logged(level = "info") {
   const lines: Array<Record<string, unknown>> = [];
@@ -46,18 +51,21 @@ describe("request logging", () => {
 
 describe("withAsyncStdout", () => {
   it("gives options without a destination an asynchronous stdout, keeping the rest", () => {
-    const { logger, destination } = withAsyncStdout({ level: "debug" });
+    const { logger, destination, close } = withAsyncStdout({ level: "debug" });
+    onTestFinished(close);
     expect(destination).toBeDefined();
     expect(logger).toEqual({ level: "debug", stream: destination });
-    expect(withAsyncStdout(true).destination).toBeDefined();
+    const fromTrue = withAsyncStdout(true);
+    onTestFinished(fromTrue.close);
+    expect(fromTrue.destination).toBeDefined();
   });
 
   it("leaves logging off, and destinations named by the caller, alone", () => {
-    expect(withAsyncStdout(false)).toEqual({ logger: false });
+    expect(withAsyncStdout(false)).toEqual({ logger: false, close: expect.any(Function) });
     const stream = { write: () => {} };
-    expect(withAsyncStdout({ level: "info", stream })).toEqual({
-      logger: { level: "info", stream },
-    });
+    const own = withAsyncStdout({ level: "info", stream });
+    expect(own.logger).toEqual({ level: "info", stream });
+    expect(own.destination).toBeUndefined();
     expect(withAsyncStdout({ file: "/tmp/x.log" }).destination).toBeUndefined();
   });
 
@@ -77,5 +85,16 @@ describe("withAsyncStdout", () => {
     const lines = written().split("\n");
     expect(lines).toHaveLength(1_002);
     expect(lines.at(-2)).toBe("line 999");
+  });
+
+  it("flushEvery writes a queue short of a batch, until stopped", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "request-log-")), "out.log");
+    const destination = asyncDestination(file);
+    onTestFinished(() => destination.destroy());
+    await once(destination, "ready");
+    const stop = flushEvery(destination, 5);
+    onTestFinished(stop);
+    destination.write("quiet\n");
+    await eventually(() => readFileSync(file, "utf8") === "quiet\n", "the periodic flush");
   });
 });

@@ -7,8 +7,10 @@ type Destination = ReturnType<typeof pino.destination>;
 export interface Logging {
   /** What to give Fastify's `logger` option. */
   logger: LoggerOption;
-  /** Our stdout destination, when the options named none; flush it with `drained` on close. */
+  /** Our stdout destination, when the options named none. */
   destination?: Destination;
+  /** Writes what is queued and stops the periodic flush; for `app.close()`. */
+  close: () => Promise<void>;
 }
 
 /** Lines queue until this many bytes wait... */
@@ -23,34 +25,56 @@ const FLUSH_EVERY_MS = 50;
  * requests; a write dispatched per line would cost more than the line itself. Options that
  * name a destination of their own (`stream`, `file`, `transport`) are left as they are. What is
  * queued is written synchronously when the process exits (pino does that for the destinations
- * it makes), and `drained` writes it on close.
+ * it makes), and `close` writes it when the app closes.
  */
 export function withAsyncStdout(option: LoggerOption): Logging {
-  if (option === false) return { logger: false };
+  const nothingToClose = async () => {};
+  if (option === false) return { logger: false, close: nothingToClose };
   const options = option === true ? {} : option;
   if ("stream" in options || "file" in options || "transport" in options) {
-    return { logger: option };
+    return { logger: option, close: nothingToClose };
   }
   const destination = asyncDestination(1);
-  return { logger: { ...options, stream: destination }, destination };
+  const stop = flushEvery(destination, FLUSH_EVERY_MS);
+  return {
+    logger: { ...options, stream: destination },
+    destination,
+    close: async () => {
+      // Lines logged after this wait for a batch, or for the exit.
+      stop();
+      await drained(destination);
+    },
+  };
 }
 
 /** The destination of `withAsyncStdout`, to a file descriptor or path. */
 export function asyncDestination(dest: number | string): Destination {
-  return pino.destination({
-    dest,
-    sync: false,
-    minLength: BATCH_BYTES,
-    periodicFlush: FLUSH_EVERY_MS,
-  });
+  return pino.destination({ dest, sync: false, minLength: BATCH_BYTES });
+}
+
+/**
+ * Writes what `destination` has queued every `ms`, until the returned function is called. Unlike
+ * sonic-boom's own `periodicFlush`, it can be stopped without ending the destination (stdout
+ * outlives an app), and writes nothing when nothing is queued.
+ */
+export function flushEvery(destination: Destination, ms: number): () => void {
+  const timer = setInterval(() => {
+    const { _writing, _len } = internals(destination);
+    if (!_writing && _len > 0) destination.flush();
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Resolves once every line logged so far has been written. */
 export async function drained(destination: Destination): Promise<void> {
   // A write in flight says `drain` when it is done, leaving queued whatever is short of a batch;
   // that, or everything queued when no write is in flight, is then written at once.
-  if ((destination as unknown as { _writing: boolean })._writing) {
-    await once(destination, "drain");
-  }
+  if (internals(destination)._writing) await once(destination, "drain");
   destination.flushSync();
+}
+
+/** What sonic-boom (4.x) keeps about its queue, and has no public accessor for. */
+function internals(destination: Destination): { _writing: boolean; _len: number } {
+  return destination as unknown as { _writing: boolean; _len: number };
 }
