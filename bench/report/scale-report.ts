@@ -96,7 +96,7 @@ function diagnosisSection(route: RouteComparison): string[] {
   }
   if (loggingOff) {
     lines.push(
-      `With logging off the simulator spends ${us(loggingOff.cpuUsPerRequest)} (${thousands(loggingOff.requestsPerSecond)} requests/s, ${ratio(loggingOff.requestsPerSecond / base.requestsPerSecond)}): **the logger costs ${us(sim.cpuUsPerRequest - loggingOff.cpuUsPerRequest)} of the ${us(sim.cpuUsPerRequest)}**, two JSON lines a request (\`incoming request\`, \`request completed\`) with their child logger, serializers and write(2) to stdout, and the allocation and GC that come with them.`,
+      `With logging off the simulator spends ${us(loggingOff.cpuUsPerRequest)} (${thousands(loggingOff.requestsPerSecond)} requests/s, ${ratio(loggingOff.requestsPerSecond / base.requestsPerSecond)}): **the logger costs ${us(sim.cpuUsPerRequest - loggingOff.cpuUsPerRequest)} of the ${us(sim.cpuUsPerRequest)}**, one JSON line a request (\`request completed\`: method, URL, status, time, request id) with its child logger, the batched asynchronous writes to stdout, and the allocation and GC that come with them.`,
     );
   }
   if (slowedBaseline) {
@@ -118,17 +118,20 @@ function diagnosisSection(route: RouteComparison): string[] {
 const NOTES: ReadonlyArray<[string, string]> = [
   [
     "fault hook",
-    "`Faults#settingsFor` (packages/server/src/faults/plugin.ts) looks the job up on every request to a job route to read its fault overrides, even with no fault configured anywhere: a second `MemoryJobStore.get`, which `structuredClone`s the record, before the route's own.",
+    "`Faults#settingsFor` (packages/server/src/faults/plugin.ts) looks the job up to read its fault overrides on a request to a job route, once any job carries overrides (or the store is the caller's): a second lookup before the route's own.",
   ],
   [
     "response schema anyOf",
-    "`GET /jobs` declares its 200 as `anyOf: [jobPageSchema, jobBatchSchema]`; fast-json-stringify cannot pick a branch by itself, so it validates every response against them with ajv (every `format: date-time` included) before serializing it.",
+    "A response schema with `anyOf` makes fast-json-stringify validate every response with ajv to pick a branch (`GET /jobs` sends each shape through its own serializer for that reason).",
   ],
   [
     "job lookup",
-    "`MemoryJobStore.get` returns a `structuredClone` of the record, one per job asked about.",
+    "`JobService.find` is one async call and one `MemoryJobStore.get` (the stored frozen record, no copy) per job asked about.",
   ],
-  ["job view", "`toJobView` formats three or four ISO dates (`toISOString`) per job."],
+  [
+    "job view",
+    "`toJobView` formats one or two ISO dates per job (`toISOString`; `createdAt` is formatted once per record).",
+  ],
 ];
 
 function notes(profile: readonly ProfileShare[]): string[] {

@@ -34,7 +34,7 @@ const FASTIFY = /node_modules\/(fastify|find-my-way|avvio|fastq|toad-cache|@fast
 // so does code generated at run time (serializers, validators), recognised by its name.
 const OWNERS: readonly Owner[] = [
   {
-    category: "logger: pino (request and response lines, serializers, write to stdout)",
+    category: "logger: pino (the request line, child logger, writes to stdout)",
     matches: (url) =>
       /node_modules\/(pino|pino-std-serializers|sonic-boom|fast-redact)\/|fastify\/lib\/logger/.test(
         url,
@@ -56,10 +56,11 @@ const OWNERS: readonly Owner[] = [
         : undefined,
   },
   {
-    category: "job lookup: MemoryJobStore.get (structuredClone) and JobService",
+    category: "job lookup: MemoryJobStore.get and JobService",
     matches: (url) => /server\/src\/(store|jobs\/service)/.test(url),
+    // The hooks call on synchronously into the route, so only the hook's own lookup counts.
     refine: (ancestors) =>
-      ancestors.some((a) => a.url.includes("server/src/faults/"))
+      ancestors.some((a) => a.url.includes("server/src/faults/") && a.name.includes("settingsFor"))
         ? "fault hook: a second job lookup per request (Faults#settingsFor → findJob)"
         : undefined,
   },

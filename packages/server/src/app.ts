@@ -14,6 +14,8 @@ import { describeRoute } from "./openapi/route-docs.js";
 import { countJobs } from "./metrics/job-counts.js";
 import { Metrics } from "./metrics/metrics.js";
 import { metricsRoutes } from "./metrics/routes.js";
+import { withAsyncStdout } from "./logging/async-stdout.js";
+import { RequestLog } from "./logging/request-log.js";
 import { identifyCaller, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { trackConnections } from "./plugins/connections.js";
@@ -51,8 +53,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
   const webhookOptions = resolveWebhookOptions(options, options.seed);
   const recorder = new TimelineRecorder(options.timeline);
+  const logging = withAsyncStdout(resolved.logger);
   const app = Fastify({
-    logger: resolved.logger,
+    logger: logging.logger,
+    logController: new RequestLog(),
     bodyLimit: resolved.bodyLimit,
     genReqId,
     // genReqId reads the header itself so that it can refuse insane values.
@@ -161,6 +165,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     now,
     findJob: (id, owner) => service.find(id, owner),
     onFault: (kind) => metrics.faultInjected(kind),
+    // Only this service's jobs can carry overrides in a store of our own; a caller's store may
+    // hold older ones.
+    mayHaveOverrides: () => options.store !== undefined || service.jobsWithFaultOverrides > 0,
   });
   setAppInternals(app, {
     scheduler,
@@ -201,6 +208,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler.clear();
     await storage.close();
   });
+  app.addHook("onClose", logging.close);
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes, { ping });

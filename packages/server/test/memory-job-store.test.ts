@@ -12,16 +12,39 @@ const record = (id: string, createdAt = 0): JobRecord => ({
 });
 
 describe("MemoryJobStore", () => {
-  it("returns copies, so callers cannot change what is stored", async () => {
+  it("keeps its own frozen copy, so neither writers nor readers can change what is stored", async () => {
     const store = new MemoryJobStore();
-    const original = record("job_a");
+    const original = { ...record("job_a"), metadata: { tag: "job_a", nested: { list: [1, 2] } } };
     await store.insert(original);
     original.metadata.tag = "changed";
+    original.metadata.nested.list.push(3);
     const read = await store.get("job_a");
-    expect(read?.metadata).toEqual({ tag: "job_a" });
-    read!.metadata.tag = "changed again";
-    expect((await store.get("job_a"))?.metadata).toEqual({ tag: "job_a" });
+    expect(read?.metadata).toEqual({ tag: "job_a", nested: { list: [1, 2] } });
+    // Reads share one frozen record: assignments throw (modules run in strict mode), deep down too.
+    const metadata = read!.metadata as { tag: string; nested: { list: number[] } };
+    expect(() => (metadata.tag = "changed again")).toThrow(TypeError);
+    expect(() => metadata.nested.list.push(3)).toThrow(TypeError);
+    expect(() => ((read as { outcome: string }).outcome = "error")).toThrow(TypeError);
+    // No copy per read: the same record every time.
+    expect(await store.get("job_a")).toBe(read);
+    expect((await store.get("job_a"))?.metadata).toEqual({
+      tag: "job_a",
+      nested: { list: [1, 2] },
+    });
     expect(await store.get("job_missing")).toBeUndefined();
+  });
+
+  it("freezes updates and listed records too", async () => {
+    const store = new MemoryJobStore();
+    await store.insert(record("job_a"));
+    const cancelled = { ...record("job_a"), cancelledAt: 5, metadata: { tag: "later" } };
+    await store.update(cancelled);
+    cancelled.metadata.tag = "changed";
+    const [listed] = await store.list({ limit: 1 });
+    expect(listed?.metadata).toEqual({ tag: "later" });
+    expect(Object.isFrozen(listed) && Object.isFrozen(listed!.metadata)).toBe(true);
+    expect(() => ((listed as { cancelledAt?: number }).cancelledAt = 9)).toThrow(TypeError);
+    expect((await store.get("job_a"))?.cancelledAt).toBe(5);
   });
 
   it("refuses duplicate inserts and updates of missing records", async () => {

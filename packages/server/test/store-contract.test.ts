@@ -81,16 +81,25 @@ describe.each([
       await expect(jobs.update(record())).rejects.toThrow(/does not exist/);
     });
 
-    it("hands out copies: changing one changes nothing stored", async () => {
+    it("hands out copies or frozen records: changing one changes nothing stored", async () => {
       const { jobs } = await open(kind);
       const original = record();
       const expected = structuredClone(original);
       await jobs.insert(original);
       original.metadata.n = "changed after insert";
+      // A copy takes the change; a frozen record refuses it with a TypeError. Either way the
+      // store keeps what it was given.
+      const tryTo = (change: () => void) => {
+        try {
+          change();
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+      };
       const read = (await jobs.get(original.id))!;
-      (read.metadata.nested as { list: unknown[] }).list.push("changed after get");
+      tryTo(() => (read.metadata.nested as { list: unknown[] }).list.push("changed after get"));
       const [listed] = await jobs.list({ limit: 1 });
-      listed!.metadata.n = "changed after list";
+      tryTo(() => (listed!.metadata.n = "changed after list"));
       expect(await jobs.get(original.id)).toEqual(expected);
     });
 

@@ -1,10 +1,9 @@
 import type { Socket } from "node:net";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
-import { callerOf } from "../plugins/auth.js";
-import { isPublicRoute } from "../plugins/public-routes.js";
+import { callerOf, isPublicRequest } from "../plugins/auth.js";
 import { noteError } from "../timeline/hooks.js";
 import { FaultCounter } from "./counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
@@ -39,6 +38,12 @@ export interface FaultsOptions {
   findJob: (id: string, owner: string | undefined) => Promise<JobRecord | undefined>;
   /** Told of every fault injected, after `counter` has it (for metrics). */
   onFault?: (kind: FaultKind) => void;
+  /**
+   * Whether any job may carry fault overrides. While none may, requests about a job take the
+   * server's settings without looking the job up.
+   * @default () => true
+   */
+  mayHaveOverrides?: () => boolean;
 }
 
 interface Plan {
@@ -72,29 +77,41 @@ export class Faults {
    * only on the seed and n, whatever the latency), finds the job's overrides, waits the latency.
    * Every request but health checks is delayed; only known routes can be faulted.
    */
-  prepare = async (request: FastifyRequest): Promise<void> => {
-    if (isPublicRoute(request)) return;
-    const { random, latencyRandom } = this.#options;
+  prepare = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (isPublicRequest(request)) return done();
+    const { random, latencyRandom, settings } = this.#options;
     const latencyDraw = latencyRandom();
     const known = request.routeOptions.url !== undefined;
     const draws = known ? ([random(), random()] as const) : undefined;
-    const settings = await this.#settingsFor(request);
-    if (draws !== undefined) this.#plans.set(request, { draws, settings });
-    await this.delays.wait(pickLatencyMs(settings.latency, latencyDraw));
+    // Callback-style, so that the usual request (no job override to look up, no latency) costs
+    // no promise and no microtask.
+    if (!this.#mayBeOverridden(request)) {
+      this.#prepared(request, draws, settings, latencyDraw, done);
+      return;
+    }
+    this.#settingsFor(request).then(
+      (overridden) => this.#prepared(request, draws, overridden, latencyDraw, done),
+      done,
+    );
   };
 
   /** onRequest, after auth and the rate limit: answers with a fault, or lets the truth through. */
-  inject = async (request: FastifyRequest, reply: FastifyReply) => {
+  inject = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const plan = this.#plans.get(request);
-    if (plan === undefined) return;
-    const kind = decideFault(plan.settings, plan.draws);
-    if (kind === undefined) return;
+    const kind = plan === undefined ? undefined : decideFault(plan.settings, plan.draws);
+    if (kind !== undefined) this.#inject(request, reply, kind);
+    // After a fault that answers (or takes the socket), Fastify runs no further hook or handler.
+    done();
+  };
+
+  #inject(request: FastifyRequest, reply: FastifyReply, kind: FaultKind): void {
     this.#record(request, kind);
     const canned = faultResponse(kind);
     if (canned !== undefined) {
       noteError(reply, canned.statusCode);
       reply.code(canned.statusCode).headers(canned.headers).header(FAULT_HEADER, kind);
-      return reply.send(canned.body);
+      void reply.send(canned.body);
+      return;
     }
     switch (kind) {
       case "reset":
@@ -114,7 +131,21 @@ export class Faults {
         this.dribbles.slow(reply.raw);
         return;
     }
-  };
+  }
+
+  /** Keeps what `inject` will decide from (nothing when no fault can fire), waits the latency. */
+  #prepared(
+    request: FastifyRequest,
+    draws: readonly [number, number] | undefined,
+    settings: FaultSettings,
+    latencyDraw: number,
+    done: HookHandlerDoneFunction,
+  ): void {
+    if (draws !== undefined && settings.rate > 0) this.#plans.set(request, { draws, settings });
+    const latencyMs = pickLatencyMs(settings.latency, latencyDraw);
+    if (latencyMs <= 0) return done();
+    this.delays.wait(latencyMs).then(() => done(), done);
+  }
 
   /** Lets delayed requests through, drops hung ones, sends slow ones at once; for `app.close()`. */
   releaseAll(): void {
@@ -123,14 +154,20 @@ export class Faults {
     this.dribbles.flushAll();
   }
 
-  async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
-    const { settings, findJob } = this.#options;
+  /** Whether the request is about a job that may carry overrides. */
+  #mayBeOverridden(request: FastifyRequest): boolean {
+    const { mayHaveOverrides } = this.#options;
+    if (mayHaveOverrides !== undefined && !mayHaveOverrides()) return false;
     const url = request.routeOptions.url;
-    const caller = callerOf(request);
-    if (url === undefined || !JOB_ROUTES.has(url) || !caller.authorized) return settings;
-    const { id } = request.params as { id?: unknown };
-    if (typeof id !== "string") return settings;
-    return withOverrides(settings, (await findJob(id, caller.owner))?.faults);
+    if (url === undefined || !JOB_ROUTES.has(url) || !callerOf(request).authorized) return false;
+    return typeof (request.params as { id?: unknown }).id === "string";
+  }
+
+  /** The settings for a request `#mayBeOverridden`: the server's, with the job's overrides. */
+  async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
+    const { id } = request.params as { id: string };
+    const job = await this.#options.findJob(id, callerOf(request).owner);
+    return withOverrides(this.#options.settings, job?.faults);
   }
 
   #record(request: FastifyRequest, kind: FaultKind): void {

@@ -1,4 +1,4 @@
-import { deriveState } from "./derive.js";
+import { deriveState, type JobState } from "./derive.js";
 import type { JobRecord } from "./record.js";
 
 /**
@@ -34,9 +34,15 @@ export interface JobTimes {
   completedAt?: number;
 }
 
-/** When the job is expected to end, as the server would estimate it at `now`, in whole ms. */
-export function estimateTimes(record: JobRecord, now: number): JobTimes {
-  const state = deriveState(record, now);
+/**
+ * When the job is expected to end, as the server would estimate it at `now`, in whole ms. Pass
+ * `state` when you have derived it already.
+ */
+export function estimateTimes(
+  record: JobRecord,
+  now: number,
+  state: JobState = deriveState(record, now),
+): JobTimes {
   if (state.status !== "pending") {
     return { estimatedCompletionAt: state.updatedAt, completedAt: state.updatedAt };
   }

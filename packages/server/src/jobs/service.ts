@@ -94,11 +94,17 @@ export class JobService {
   readonly #idempotency = new KeyedQueue();
   /** Per owner: the concurrency check and the insert it allows run one at a time. */
   readonly #admissions = new KeyedQueue();
+  #withFaultOverrides = 0;
 
   constructor(options: JobServiceOptions) {
     this.#options = options;
     // Drawn first, so a given seed always gives /status the same outcome.
     this.#legacy = this.#newRecord("legacy", { metadata: {} });
+  }
+
+  /** How many of the jobs this service created carry fault overrides. */
+  get jobsWithFaultOverrides(): number {
+    return this.#withFaultOverrides;
   }
 
   /** The `/status` job as of now. */
@@ -219,6 +225,7 @@ export class JobService {
         ...(faults !== undefined && { faults }),
       });
       await this.#options.store.insert(record);
+      if (faults !== undefined) this.#withFaultOverrides++;
       this.#options.onCreate?.(record);
       return { record, at: record.createdAt };
     };

@@ -1,5 +1,5 @@
 import type { ErrorBody } from "../errors.js";
-import { deriveState, type JobStatus } from "./derive.js";
+import { deriveState, type JobState, type JobStatus } from "./derive.js";
 import { estimateTimes } from "./estimate.js";
 import type { JobRecord } from "./record.js";
 
@@ -39,26 +39,38 @@ export interface LegacyStatusView {
 
 export type { ErrorBody };
 
-export function toJobView(record: JobRecord, now: number): JobView {
-  const { status, progress, updatedAt } = deriveState(record, now);
-  const { estimatedCompletionAt, completedAt } = estimateTimes(record, now);
+/** The view of `record` at `now`; pass `state` when you have derived it already. */
+export function toJobView(
+  record: JobRecord,
+  now: number,
+  state: JobState = deriveState(record, now),
+): JobView {
+  const { status, progress, updatedAt } = state;
+  const { estimatedCompletionAt, completedAt } = estimateTimes(record, now, state);
+  // Equal moments share one string: a pending job was last updated when it was created, and a
+  // finished one's estimate is its end.
+  const createdAt = createdAtIso(record);
+  const updated = updatedAt === record.createdAt ? createdAt : iso(updatedAt);
+  const estimated = estimatedCompletionAt === updatedAt ? updated : iso(estimatedCompletionAt);
   return {
     id: record.id,
     status,
     result: status,
     progress,
-    createdAt: iso(record.createdAt),
-    updatedAt: iso(updatedAt),
-    estimatedCompletionAt: iso(estimatedCompletionAt),
-    ...(completedAt !== undefined && { completedAt: iso(completedAt) }),
+    createdAt,
+    updatedAt: updated,
+    estimatedCompletionAt: estimated,
+    ...(completedAt !== undefined && {
+      completedAt: completedAt === updatedAt ? updated : iso(completedAt),
+    }),
     metadata: record.metadata,
     ...(status === "error" && record.failure && { error: { ...record.failure } }),
   };
 }
 
-export function toLegacyView(record: JobRecord, now: number): LegacyStatusView {
+export function toLegacyView(record: JobRecord, now: number, state?: JobState): LegacyStatusView {
   const { status, progress, createdAt, updatedAt, estimatedCompletionAt, completedAt, error } =
-    toJobView(record, now);
+    toJobView(record, now, state);
   // The legacy job is never stored, so nothing can cancel it.
   if (status === "cancelled") throw new Error("The legacy job cannot be cancelled");
   return {
@@ -75,4 +87,17 @@ export function toLegacyView(record: JobRecord, now: number): LegacyStatusView {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+// A record never changes once stored (a cancel stores a new one), so its creation moment is
+// formatted once, not once per read.
+const createdAtStrings = new WeakMap<JobRecord, string>();
+
+function createdAtIso(record: JobRecord): string {
+  let text = createdAtStrings.get(record);
+  if (text === undefined) {
+    text = iso(record.createdAt);
+    createdAtStrings.set(record, text);
+  }
+  return text;
 }

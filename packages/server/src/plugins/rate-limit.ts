@@ -1,7 +1,6 @@
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isPublicRoute } from "./public-routes.js";
-import { callerOf } from "./auth.js";
+import { callerOf, isPublicRequest } from "./auth.js";
 import { sendError } from "./send-error.js";
 
 const WINDOW_MS = 1_000;
@@ -66,7 +65,7 @@ export function rateLimiter(app: FastifyInstance, { max, now }: RateLimitOptions
   });
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (limiter === undefined || isPublicRoute(request)) return;
+    if (limiter === undefined || isPublicRequest(request)) return;
     const result = await limiter(request);
     if (result.isAllowed) return;
     reply.header("x-ratelimit-limit", String(result.max));

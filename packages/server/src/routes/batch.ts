@@ -81,10 +81,13 @@ export async function readBatch(
 
   const at = now();
   const pollAfterMs: Record<string, number> = {};
+  const data: JobView[] = [];
   for (const record of found) {
     noteAnswer(reply, record, at, 200);
-    const hint = pollHintFor(record, at);
+    const state = deriveState(record, at);
+    const hint = pollHintFor(record, at, state);
     if (hint !== undefined) pollAfterMs[record.id] = hint;
+    data.push(toJobView(record, at, state));
   }
   const soonest = Math.min(...Object.values(pollAfterMs));
   if (Number.isFinite(soonest)) {
@@ -98,7 +101,7 @@ export async function readBatch(
       `</jobs?ids=${list}>; rel="long-poll"; max-wait="${live.maxWaitSeconds}"`,
   );
   return {
-    data: found.map((record) => toJobView(record, at)),
+    data,
     errors: missing.map((id) => ({ id, code: "job_not_found", message: `No job ${id}` })),
     pollAfterMs,
   };

@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import { deriveState } from "../jobs/derive.js";
+import { deriveState, type JobState } from "../jobs/derive.js";
 import { estimateTimes } from "../jobs/estimate.js";
 import { pollHintMs, retryAfterSeconds } from "../jobs/hints.js";
 import type { JobRecord } from "../jobs/record.js";
@@ -21,11 +21,17 @@ export function jobLinks(path: string, maxWaitSeconds: number): string {
   );
 }
 
-/** The poll hint for a pending job, from the estimate and its error bound alone. */
-export function pollHintFor(record: JobRecord, now: number): number | undefined {
-  const state = deriveState(record, now);
+/**
+ * The poll hint for a pending job, from the estimate and its error bound alone. Pass `state` when
+ * you have derived it already.
+ */
+export function pollHintFor(
+  record: JobRecord,
+  now: number,
+  state: JobState = deriveState(record, now),
+): number | undefined {
   if (state.status !== "pending") return undefined;
-  const { estimatedCompletionAt } = estimateTimes(record, now);
+  const { estimatedCompletionAt } = estimateTimes(record, now, state);
   return pollHintMs({
     now,
     createdAt: record.createdAt,
@@ -39,7 +45,8 @@ export interface JobReplyOptions {
   /** The job's URL path, e.g. `/jobs/job_1` or `/status`. */
   path: string;
   maxWaitSeconds: number;
-  render: (record: JobRecord, now: number) => unknown;
+  /** The body; `state` is the job's state at `now`, derived once for the hints and the body. */
+  render: (record: JobRecord, now: number, state: JobState) => unknown;
   statusCode?: number;
 }
 
@@ -54,10 +61,11 @@ export function sendJob(
 ) {
   noteAnswer(reply, record, at, statusCode);
   reply.header("link", jobLinks(path, maxWaitSeconds));
-  const hint = pollHintFor(record, at);
+  const state = deriveState(record, at);
+  const hint = pollHintFor(record, at, state);
   if (hint !== undefined) {
     reply.header("poll-after-ms", String(hint));
     reply.header("retry-after", String(retryAfterSeconds(hint)));
   }
-  return reply.code(statusCode).send(render(record, at));
+  return reply.code(statusCode).send(render(record, at, state));
 }

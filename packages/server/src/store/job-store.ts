@@ -8,8 +8,10 @@ export interface ListRecordsOptions {
 
 /**
  * Where job records live. Records only: the job service derives everything else, so a store
- * never needs to know the clock (a moment it must compare with is passed in). Implementations
- * return copies, never live references.
+ * never needs to know the clock (a moment it must compare with is passed in). What a caller reads
+ * or writes cannot change what the store holds: implementations copy what they are given and
+ * return copies or deeply frozen records (which throw on assignment), never live references to
+ * what they keep.
  */
 export interface JobStore {
   insert(record: JobRecord): Promise<void>;

@@ -1,8 +1,13 @@
 import { PendingJobs } from "../jobs/pending-jobs.js";
 import type { JobRecord } from "../jobs/record.js";
+import { deepFreeze } from "./deep-freeze.js";
 import type { JobStore, ListRecordsOptions } from "./job-store.js";
 
-/** Keeps records in process memory, in insertion order; everything is lost on restart. */
+/**
+ * Keeps records in process memory, in insertion order; everything is lost on restart. Each
+ * record is copied and deeply frozen as it comes in, so reads hand out the stored record itself,
+ * with no copy per read: nobody can change it, the store's caller no more than its readers.
+ */
 export class MemoryJobStore implements JobStore {
   readonly #records: JobRecord[] = [];
   readonly #positions = new Map<string, number>();
@@ -10,20 +15,20 @@ export class MemoryJobStore implements JobStore {
 
   async insert(record: JobRecord): Promise<void> {
     if (this.#positions.has(record.id)) throw new Error(`Job ${record.id} already exists`);
-    const copy = structuredClone(record);
+    const copy = frozenCopy(record);
     this.#positions.set(record.id, this.#records.push(copy) - 1);
     if (copy.cancelledAt === undefined) this.#pending.add(copy.owner ?? "", copy);
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
     const position = this.#positions.get(id);
-    return position === undefined ? undefined : structuredClone(this.#records[position]);
+    return position === undefined ? undefined : this.#records[position];
   }
 
   async update(record: JobRecord): Promise<void> {
     const position = this.#positions.get(record.id);
     if (position === undefined) throw new Error(`Job ${record.id} does not exist`);
-    const copy = structuredClone(record);
+    const copy = frozenCopy(record);
     this.#records[position] = copy;
     const owner = copy.owner ?? "";
     if (copy.cancelledAt === undefined) this.#pending.add(owner, copy);
@@ -37,7 +42,7 @@ export class MemoryJobStore implements JobStore {
       if (position === undefined) return [];
       start = position + 1;
     }
-    return structuredClone(this.#records.slice(start, start + limit));
+    return this.#records.slice(start, start + limit);
   }
 
   async pendingOf(owner: string, at: number): Promise<JobRecord[]> {
@@ -45,4 +50,8 @@ export class MemoryJobStore implements JobStore {
   }
 
   async ping(): Promise<void> {}
+}
+
+function frozenCopy(record: JobRecord): JobRecord {
+  return deepFreeze(structuredClone(record));
 }
