@@ -1,18 +1,10 @@
 // The simulator's API as the page uses it: every call names the page as its client, and carries
 // the API key when one was given.
 
-export type JobStatus = "pending" | "completed" | "error" | "cancelled";
+import type { ClientSummary, JobStatus, JobView } from "@translation-status/server";
 
-export interface JobView {
-  id: string;
-  status: JobStatus;
-  progress: number;
-  createdAt: string;
-  updatedAt: string;
-  estimatedCompletionAt: string;
-  completedAt?: string;
-  error?: { code: string; message: string };
-}
+// The server's wire types, shared (type-only: nothing of the server reaches the bundle).
+export type { ClientSummary, JobStatus, JobView };
 
 export type Mode = "create" | "poll" | "long-poll" | "stream" | "cancel";
 
@@ -36,17 +28,6 @@ export interface JobTimeline {
   requestCount: number;
   droppedCount: number;
   entries: TimelineEntry[];
-}
-
-export interface ClientSummary {
-  client: string;
-  jobs: number;
-  requests: number;
-  requestsPerJob: number;
-  detections: number;
-  meanDelayMs: number | null;
-  medianDelayMs: number | null;
-  maxDelayMs: number | null;
 }
 
 /** The name this page's requests carry, so its own requests show as one client. */

@@ -1,5 +1,5 @@
 import { ERROR_STATUS } from "../errors.js";
-import { errorBodySchema } from "../routes/schemas.js";
+import { createJobHeadersSchema, errorBodySchema } from "../routes/schemas.js";
 
 // JSON Schemas of the HeyGen-shaped routes: request validation, response serialization and the
 // API description. Field names and statuses follow HeyGen's public documentation; limits
@@ -144,15 +144,8 @@ export const v3CreateBodySchema = {
   },
 } as const;
 
-export const v3CreateHeadersSchema = {
-  type: "object",
-  properties: {
-    "idempotency-key": {
-      type: "string",
-      description: "1..255 visible ASCII characters; a retry with the same key gets the same job",
-    },
-  },
-} as const;
+/** The same `Idempotency-Key` as `POST /jobs` takes. */
+export const v3CreateHeadersSchema = createJobHeadersSchema;
 
 export const v3ErrorSchema = errorBodySchema;
 
