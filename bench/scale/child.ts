@@ -122,8 +122,10 @@ export class Child<H extends Handlers, I = unknown> {
 }
 
 const compiled = new Map<string, Promise<URL>>();
-// Under node_modules: linters and formatters skip it, and packages resolve from there.
-const CACHE = new URL("../node_modules/.cache/scale/", import.meta.url);
+// Under node_modules: linters and formatters skip it, and packages resolve from there. The
+// server's: the packages only it depends on may be installed in its own node_modules, and the
+// root's are found from there too.
+const CACHE = new URL("../../packages/server/node_modules/.cache/scale/", import.meta.url);
 
 /**
  * `entry` and everything it imports from this repository (the client's and the server's

@@ -16,7 +16,7 @@ import { Metrics } from "./metrics/metrics.js";
 import { metricsRoutes } from "./metrics/routes.js";
 import { withAsyncStdout } from "./logging/async-stdout.js";
 import { RequestLog } from "./logging/request-log.js";
-import { identifyCaller, requireApiKey } from "./plugins/auth.js";
+import { identifyCaller, installCallerField, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { trackConnections } from "./plugins/connections.js";
 import { handleFrameworkError, installErrorHandler } from "./plugins/error-handler.js";
@@ -24,6 +24,7 @@ import { installJsonBody } from "./plugins/json-body.js";
 import { installNotFound } from "./plugins/not-found.js";
 import { rateLimiter } from "./plugins/rate-limit.js";
 import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
+import { installRouteInfo } from "./plugins/public-routes.js";
 import { healthRoutes } from "./routes/health.js";
 import { heygenV2Routes } from "./routes/heygen-v2.js";
 import { heygenV3Routes } from "./routes/heygen-v3.js";
@@ -70,6 +71,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     // Keep bodies strict: reject unknown fields instead of dropping them, "5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
+  installRouteInfo(app);
+  installCallerField(app);
   installRequestIdHeader(app);
   installJsonBody(app);
   installErrorHandler(app);
