@@ -5,7 +5,7 @@ import { retryAfterSeconds } from "../jobs/hints.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobService } from "../jobs/service.js";
 import { toJobView, type JobView } from "../jobs/view.js";
-import { noteAnswer } from "../timeline/hooks.js";
+import { answerNoter } from "../timeline/hooks.js";
 import { pollHintFor } from "./job-reply.js";
 import type { LiveOptions } from "./live.js";
 import { preferredWait } from "./prefer.js";
@@ -82,9 +82,10 @@ export async function readBatch(
   const at = now();
   const pollAfterMs: Record<string, number> = {};
   const data: JobView[] = [];
+  const note = answerNoter(reply, 200);
   for (const record of found) {
-    noteAnswer(reply, record, at, 200);
     const state = deriveState(record, at);
+    note?.(record, state);
     const hint = pollHintFor(record, at, state);
     if (hint !== undefined) pollAfterMs[record.id] = hint;
     data.push(toJobView(record, at, state));

@@ -59,9 +59,9 @@ export function sendJob(
   { record, at }: JobSnapshot,
   { path, maxWaitSeconds, render, statusCode = 200 }: JobReplyOptions,
 ) {
-  noteAnswer(reply, record, at, statusCode);
-  reply.header("link", jobLinks(path, maxWaitSeconds));
   const state = deriveState(record, at);
+  noteAnswer(reply, record, state, statusCode);
+  reply.header("link", jobLinks(path, maxWaitSeconds));
   const hint = pollHintFor(record, at, state);
   if (hint !== undefined) {
     reply.header("poll-after-ms", String(hint));

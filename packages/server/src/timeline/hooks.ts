@@ -4,7 +4,7 @@ import type {
   FastifyRequest,
   HookHandlerDoneFunction,
 } from "fastify";
-import { deriveState } from "../jobs/derive.js";
+import { deriveState, type JobState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import { ownerOf } from "../plugins/auth.js";
 import { clientNameOf } from "./client-name.js";
@@ -85,32 +85,47 @@ export function installTimelineHooks(app: FastifyInstance, options: TimelineHook
   });
 }
 
-/** Records that `reply` answers with `record` as of `at`. */
+/** Records that `reply` answers with `record`, in `state` (as derived for the answer). */
 export function noteAnswer(
   reply: FastifyReply,
   record: JobRecord,
-  at: number,
+  state: JobState,
   statusCode: number,
 ): void {
+  answerNoter(reply, statusCode)?.(record, state);
+}
+
+/**
+ * `noteAnswer` for the jobs of one answer (a batch): what they share (the time, the mode, the
+ * client) is worked out once. Undefined when the request is not recorded.
+ */
+export function answerNoter(
+  reply: FastifyReply,
+  statusCode: number,
+): ((record: JobRecord, state: JobState) => void) | undefined {
   const context = reply.request.timelineContext;
-  if (context === null) return;
+  if (context === null) return undefined;
   const { route, arrivedAt } = context;
-  const { status, updatedAt } = deriveState(record, at);
-  route.recorder.record(
-    {
-      jobId: record.id,
-      owner: record.owner,
-      at: arrivedAt,
-      endedAt: route.now(),
-      endpoint: route.endpoint,
-      mode: modeOf(route.kind, reply),
-      statusCode,
-      result: status,
-      client: clientNameOf(reply.request.headers),
-      completedAt: isTerminal(status) ? updatedAt : undefined,
-    },
-    true,
-  );
+  const endedAt = route.now();
+  const mode = modeOf(route.kind, reply);
+  const client = clientNameOf(reply.request.headers);
+  return (record, { status, updatedAt }) => {
+    route.recorder.record(
+      {
+        jobId: record.id,
+        owner: record.owner,
+        at: arrivedAt,
+        endedAt,
+        endpoint: route.endpoint,
+        mode,
+        statusCode,
+        result: status,
+        client,
+        completedAt: isTerminal(status) ? updatedAt : undefined,
+      },
+      true,
+    );
+  };
 }
 
 /**
