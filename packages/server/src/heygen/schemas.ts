@@ -1,4 +1,3 @@
-import { ERROR_STATUS } from "../errors.js";
 import { createJobHeadersSchema, errorBodySchema } from "../routes/schemas.js";
 
 // JSON Schemas of the HeyGen-shaped routes: request validation, response serialization and the
@@ -43,14 +42,8 @@ export const translationIdParamsSchema = {
   },
 } as const;
 
-const errorShape = {
-  type: "object",
-  required: ["code", "message"],
-  properties: {
-    code: { type: "string", enum: Object.keys(ERROR_STATUS) },
-    message: { type: "string" },
-  },
-} as const;
+/** `{ code, message }`: the same error object as our own envelope carries. */
+const errorShape = errorBodySchema.properties.error;
 
 // ---- v2
 
