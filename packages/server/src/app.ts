@@ -14,7 +14,7 @@ import { describeRoute } from "./openapi/route-docs.js";
 import { countJobs } from "./metrics/job-counts.js";
 import { Metrics } from "./metrics/metrics.js";
 import { metricsRoutes } from "./metrics/routes.js";
-import { withAsyncStdout } from "./logging/async-stdout.js";
+import { withBatchedStdout } from "./logging/batched-stdout.js";
 import { RequestLog } from "./logging/request-log.js";
 import { identifyCaller, installCallerField, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
@@ -54,7 +54,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
   const webhookOptions = resolveWebhookOptions(options, options.seed);
   const recorder = new TimelineRecorder(options.timeline);
-  const logging = withAsyncStdout(resolved.logger);
+  const logging = withBatchedStdout(resolved.logger);
   const app = Fastify({
     logger: logging.logger,
     logController: new RequestLog(),

@@ -1,14 +1,14 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
-  asyncDestination,
-  drained,
-  flushEvery,
-  withAsyncStdout,
-} from "../src/logging/async-stdout.js";
+  LineBatch,
+  withBatchedStdout,
+  type LineBatchOptions,
+} from "../src/logging/batched-stdout.js";
 import { eventually, setup } from "./helpers.js";
 
 function logged(level = "info") {
@@ -49,52 +49,89 @@ describe("request logging", () => {
   });
 });
 
-describe("withAsyncStdout", () => {
-  it("gives options without a destination an asynchronous stdout, keeping the rest", () => {
-    const { logger, destination, close } = withAsyncStdout({ level: "debug" });
+describe("withBatchedStdout", () => {
+  it("gives options without a destination a batched stdout, keeping the rest", () => {
+    const { logger, destination, close } = withBatchedStdout({ level: "debug" });
     onTestFinished(close);
-    expect(destination).toBeDefined();
+    expect(destination).toBeInstanceOf(LineBatch);
     expect(logger).toEqual({ level: "debug", stream: destination });
-    const fromTrue = withAsyncStdout(true);
+    const fromTrue = withBatchedStdout(true);
     onTestFinished(fromTrue.close);
-    expect(fromTrue.destination).toBeDefined();
+    expect(fromTrue.destination).toBeInstanceOf(LineBatch);
   });
 
   it("leaves logging off, and destinations named by the caller, alone", () => {
-    expect(withAsyncStdout(false)).toEqual({ logger: false, close: expect.any(Function) });
+    expect(withBatchedStdout(false)).toEqual({ logger: false, close: expect.any(Function) });
     const stream = { write: () => {} };
-    const own = withAsyncStdout({ level: "info", stream });
+    const own = withBatchedStdout({ level: "info", stream });
     expect(own.logger).toEqual({ level: "info", stream });
     expect(own.destination).toBeUndefined();
-    expect(withAsyncStdout({ file: "/tmp/x.log" }).destination).toBeUndefined();
+    expect(withBatchedStdout({ file: "/tmp/x.log" }).destination).toBeUndefined();
+  });
+});
+
+describe("LineBatch", () => {
+  async function batchOf(options: LineBatchOptions = {}) {
+    const file = join(mkdtempSync(join(tmpdir(), "request-log-")), "out.log");
+    const batch = new LineBatch(file, { flushEveryMs: 60_000, ...options });
+    onTestFinished(() => {
+      batch.close();
+      batch.stream.destroy();
+    });
+    await once(batch.stream, "ready");
+    const written = () => readFileSync(file, "utf8");
+    return { batch, written };
+  }
+
+  it("writes lines together once a batch's worth waits, not one by one", async () => {
+    const { batch, written } = await batchOf({ batchSize: 12 });
+    batch.write("12345\n");
+    expect(written()).toBe("");
+    batch.write("67890\n");
+    expect(written()).toBe("12345\n67890\n");
+    batch.write("x\n");
+    expect(written()).toBe("12345\n67890\n");
   });
 
-  it("drained resolves once every line logged so far is written", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "request-log-")), "out.log");
-    const destination = asyncDestination(file);
-    onTestFinished(() => destination.destroy());
-    await once(destination, "ready");
-    const written = () => readFileSync(file, "utf8");
-    // Short of a batch, nothing in flight.
-    destination.write("first\n");
-    await drained(destination);
-    expect(written()).toBe("first\n");
-    // Past a batch a write starts; the rest queue behind it.
-    for (let i = 0; i < 1_000; i++) destination.write(`line ${i}\n`);
-    await drained(destination);
+  it("keeps every line, in order, across many batches", async () => {
+    const { batch, written } = await batchOf({ batchSize: 100 });
+    for (let i = 0; i < 1_000; i++) batch.write(`line ${i}\n`);
+    batch.flush();
     const lines = written().split("\n");
-    expect(lines).toHaveLength(1_002);
+    expect(lines).toHaveLength(1_001);
+    expect(lines.slice(0, 2)).toEqual(["line 0", "line 1"]);
     expect(lines.at(-2)).toBe("line 999");
   });
 
-  it("flushEvery writes a queue short of a batch, until stopped", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "request-log-")), "out.log");
-    const destination = asyncDestination(file);
-    onTestFinished(() => destination.destroy());
-    await once(destination, "ready");
-    const stop = flushEvery(destination, 5);
-    onTestFinished(stop);
-    destination.write("quiet\n");
-    await eventually(() => readFileSync(file, "utf8") === "quiet\n", "the periodic flush");
+  it("writes a queue short of a batch every flushEveryMs", async () => {
+    const { batch, written } = await batchOf({ flushEveryMs: 5 });
+    batch.write("quiet\n");
+    await eventually(() => written() === "quiet\n", "the periodic flush");
+  });
+
+  it("close writes what is queued, then each later line at once", async () => {
+    const { batch, written } = await batchOf();
+    batch.write("queued\n");
+    batch.close();
+    expect(written()).toBe("queued\n");
+    batch.write("late\n");
+    expect(written()).toBe("queued\nlate\n");
+  });
+
+  it("writes the lines still queued when the process exits", async () => {
+    const source = new URL("../src/logging/batched-stdout.ts", import.meta.url).href;
+    const script = `
+      import { LineBatch } from ${JSON.stringify(source)};
+      const batch = new LineBatch(1, { flushEveryMs: 60_000 });
+      batch.write("first\\n");
+      batch.write("last\\n");
+      process.exit(0);
+    `;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    expect(stdout).toBe("first\nlast\n");
   });
 });

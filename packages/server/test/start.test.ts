@@ -36,20 +36,30 @@ describe("startServer", () => {
     await expect(startServer({ port: -1 })).rejects.toThrow(TypeError);
   });
 
-  it("closes at once despite a connection that never sent a request", async () => {
+  it("closes at once despite connections without a request in flight", async () => {
     const server = await startServer({ port: 0, pendingDurationMs: 60_000 });
-    // Clients open these (a pool warming up, a request given up while connecting); Node alone
-    // would wait for its headers timeout, a minute.
-    const idle = connect(server.port, "127.0.0.1");
-    const idleClosed = new Promise((resolve) => idle.on("close", resolve));
-    idle.on("error", () => {});
-    await new Promise((resolve) => idle.on("connect", resolve));
+    const open = async (send?: string) => {
+      const socket = connect(server.port, "127.0.0.1");
+      const closed = new Promise((resolve) => socket.on("close", resolve));
+      socket.on("error", () => {});
+      socket.resume();
+      await new Promise((resolve) => socket.on("connect", resolve));
+      if (send !== undefined) socket.write(send);
+      return { closed };
+    };
+    // Clients open these (a pool warming up, a request given up while connecting, a client
+    // stalled halfway through its headers); Node alone would wait for its headers timeout, a
+    // minute.
+    const never = await open();
+    const partial = await open("GET /status HTTP/1.1\r\nHost: x\r\n");
+    // And a keep-alive connection whose request was answered.
+    const used = await open("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     const held = fetch(`${server.url}/status`, { headers: { prefer: "wait=60" } });
     await eventually(() => appInternals(server.app).longPolls.size === 1, "a held request");
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(2_000);
-    await idleClosed;
+    await Promise.all([never.closed, partial.closed, used.closed]);
     // The request in flight still got its answer.
     expect((await held).status).toBe(200);
   });

@@ -1,6 +1,7 @@
 import type { ErrorBody } from "../errors.js";
 import { deriveState, type JobState, type JobStatus } from "./derive.js";
 import { estimateTimes } from "./estimate.js";
+import { isoTime } from "./iso-time.js";
 import type { JobRecord } from "./record.js";
 
 export type { JobStatus };
@@ -50,8 +51,8 @@ export function toJobView(
   // Equal moments share one string: a pending job was last updated when it was created, and a
   // finished one's estimate is its end.
   const createdAt = createdAtIso(record);
-  const updated = updatedAt === record.createdAt ? createdAt : iso(updatedAt);
-  const estimated = estimatedCompletionAt === updatedAt ? updated : iso(estimatedCompletionAt);
+  const updated = updatedAt === record.createdAt ? createdAt : isoTime(updatedAt);
+  const estimated = estimatedCompletionAt === updatedAt ? updated : isoTime(estimatedCompletionAt);
   return {
     id: record.id,
     status,
@@ -61,7 +62,7 @@ export function toJobView(
     updatedAt: updated,
     estimatedCompletionAt: estimated,
     ...(completedAt !== undefined && {
-      completedAt: completedAt === updatedAt ? updated : iso(completedAt),
+      completedAt: completedAt === updatedAt ? updated : isoTime(completedAt),
     }),
     metadata: record.metadata,
     ...(status === "error" && record.failure && { error: { ...record.failure } }),
@@ -85,10 +86,6 @@ export function toLegacyView(record: JobRecord, now: number, state?: JobState): 
   };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 // A record never changes once stored (a cancel stores a new one), so its creation moment is
 // formatted once, not once per read.
 const createdAtStrings = new WeakMap<JobRecord, string>();
@@ -96,7 +93,7 @@ const createdAtStrings = new WeakMap<JobRecord, string>();
 function createdAtIso(record: JobRecord): string {
   let text = createdAtStrings.get(record);
   if (text === undefined) {
-    text = iso(record.createdAt);
+    text = isoTime(record.createdAt);
     createdAtStrings.set(record, text);
   }
   return text;

@@ -22,17 +22,27 @@ export interface LiveOptions {
  * changes or min(N, max) seconds pass, then read again. Sets `Vary: Prefer` always, and
  * `Preference-Applied: wait=M` whenever a valid wait was asked for.
  */
-export async function readWithWait(
+export function readWithWait(
   request: FastifyRequest,
   reply: FastifyReply,
-  { longPolls, maxWaitSeconds }: LiveOptions,
+  live: LiveOptions,
   load: () => Promise<JobSnapshot> | JobSnapshot,
-): Promise<JobSnapshot> {
+): Promise<JobSnapshot> | JobSnapshot {
   // Before the read, so a 404 says it too: caches must key on Prefer either way.
   reply.header("vary", "Prefer");
   const requested = preferredWait(request.headers.prefer);
+  // A plain read (most of them) is the load itself, without an async layer of its own.
+  if (requested === undefined) return load();
+  return waitThenRead(reply, live, load, requested);
+}
+
+async function waitThenRead(
+  reply: FastifyReply,
+  { longPolls, maxWaitSeconds }: LiveOptions,
+  load: () => Promise<JobSnapshot> | JobSnapshot,
+  requested: number,
+): Promise<JobSnapshot> {
   const snapshot = await load();
-  if (requested === undefined) return snapshot;
   const wait = Math.min(requested, maxWaitSeconds);
   reply.header("preference-applied", `wait=${wait}`);
   if (wait === 0 || deriveState(snapshot.record, snapshot.at).status !== "pending") return snapshot;
