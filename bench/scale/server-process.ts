@@ -8,14 +8,23 @@ import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { SourceMap } from "node:module";
 import type { AddressInfo } from "node:net";
-import Fastify from "fastify";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { appInternals } from "../../packages/server/src/internals.js";
 import { startServer, type RunningServer } from "../../packages/server/src/index.js";
+import { withBatchedStdout } from "../../packages/server/src/logging/batched-stdout.js";
+import { RequestLog } from "../../packages/server/src/logging/request-log.js";
+import { genReqId } from "../../packages/server/src/plugins/request-id.js";
+import {
+  jobBatchSchema,
+  jobIdParamsSchema,
+  jobViewSchema,
+  listJobsQuerySchema,
+} from "../../packages/server/src/routes/schemas.js";
 import { childConfig, serve } from "./serve.js";
 import { breakdown, type CpuProfile, type Locate, type ProfileShare } from "./profile.js";
 
 export interface ServerConfig {
-  kind: "simulator" | "baseline" | "fastify";
+  kind: "simulator" | "baseline" | "fastify" | "floor";
   /** Simulator only: pino at `info` on stdout (the parent points stdout at /dev/null), or off. */
   logging?: boolean;
   /** Simulator only: count requests by kind and by second (for the client runs). */
@@ -62,6 +71,8 @@ export interface CreatedJob {
 }
 
 const config = childConfig<ServerConfig>();
+/** Headers the floor server's Fastify writes on its own. */
+const FLOOR_OWN_HEADERS = new Set(["content-type", "content-length", "x-request-id"]);
 const counts = { resetAt: Date.now(), total: 0, byKind: new Map<string, number>(), perSecond: [0] };
 
 let simulator: RunningServer | undefined;
@@ -79,6 +90,41 @@ if (config.kind === "simulator") {
   url = simulator.url;
   closeServer = simulator.close;
   if (config.countRequests) simulator.app.server.on("request", count);
+} else if (config.kind === "floor") {
+  // What any server honouring the same terms does for a read, with the simulator's own parts:
+  // its request log line (to stdout, batched as the simulator writes it), request ids, the
+  // route's params schema, and the body serialized from an object through its response schema.
+  // No auth, faults, metrics, timeline, store or hints: the headers are copied.
+  const logging = withBatchedStdout({ level: "info" });
+  const app = Fastify({ logger: logging.logger, logController: new RequestLog(), genReqId });
+  const bodies = new Map<string, unknown>();
+  const answer = (request: FastifyRequest, reply: FastifyReply) => {
+    const found = canned.get(request.url);
+    if (!found) return reply.code(404).send();
+    for (let i = 0; i < found.headers.length; i += 2) {
+      const name = found.headers[i]!;
+      // Fastify sets these itself; the request id is this request's own.
+      if (!FLOOR_OWN_HEADERS.has(name.toLowerCase())) reply.header(name, found.headers[i + 1]!);
+    }
+    reply.header("x-request-id", request.id);
+    let body = bodies.get(found.path);
+    if (body === undefined) bodies.set(found.path, (body = JSON.parse(found.body)));
+    return reply.code(found.statusCode).send(body);
+  };
+  app.get(
+    "/jobs/:id",
+    { schema: { params: jobIdParamsSchema, response: { 200: jobViewSchema } } },
+    answer,
+  );
+  app.get(
+    "/jobs",
+    { schema: { querystring: listJobsQuerySchema(100), response: { 200: jobBatchSchema } } },
+    answer,
+  );
+  app.addHook("onClose", logging.close);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  closeServer = () => app.close();
 } else if (config.kind === "fastify") {
   // No logger, no hooks, no schema: a string body goes out as it is.
   const app = Fastify({ logger: false });

@@ -51,6 +51,11 @@ export interface Diagnosis {
   slowedBaseline?: { burnUs: number; run: LoadRun };
   /** A bare Fastify app (no logger, hooks or schema) answering the same bytes (idem). */
   bareFastify?: LoadRun;
+  /**
+   * Fastify with only what any server on the same terms does per read, with the simulator's own
+   * parts: its request log line, request ids, params and response schemas (idem).
+   */
+  floor?: LoadRun;
   /** Where the simulator's busy time went, sampled under the same load. */
   profile: ProfileShare[];
 }
@@ -83,6 +88,8 @@ const LONG_JOB_MS = 3_600_000;
 const PER_CONNECTION_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
 
 type Server = Child<ServerHandlers, ServerInfo>;
+
+const FLOOR = "Fastify + log line, request id, schemas";
 
 /**
  * autocannon against the simulator (as `npm run server` runs it: logging at info, to stdout,
@@ -119,7 +126,10 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     if (missing === undefined) {
       const comparison = await compare(route, path, simulator, baseline, options);
       if (comparison.ratio! < options.targetRatio) {
-        comparison.diagnosis = { profile: await profile(simulator, path, options) };
+        comparison.diagnosis = {
+          floor: await cannedRun(simulator, path, { kind: "floor" }, FLOOR, options, spawn),
+          profile: await profile(simulator, path, options),
+        };
       }
       routes.push(comparison);
     } else {
@@ -163,8 +173,9 @@ async function compare(
 }
 
 /**
- * The same load on a bare Fastify app serving the same bytes, on node:http slowed to the
- * simulator's pace, and on a simulator without logs.
+ * The same load on a bare Fastify app serving the same bytes, on Fastify doing only what every
+ * server on these terms must (the floor), on node:http slowed to the simulator's pace, and on a
+ * simulator without logs.
  */
 async function alternatives(
   simulator: Server,
@@ -174,18 +185,10 @@ async function alternatives(
   comparison: RouteComparison,
 ): Promise<Required<Omit<Diagnosis, "profile">>> {
   const { warmUpS, diagnosisS, connections } = options;
-  const answer = await capture(url(simulator) + path);
-  const fixed = async (config: ServerConfig, name: string) => {
-    const server = await spawn(config);
-    try {
-      await server.call("serve", { path, ...answer });
-      await load(server, "", path, warmUpS, connections);
-      return await load(server, name, path, diagnosisS, connections);
-    } finally {
-      await server.stop();
-    }
-  };
+  const fixed = (config: ServerConfig, name: string) =>
+    cannedRun(simulator, path, config, name, options, spawn);
   const bareFastify = await fixed({ kind: "fastify" }, "bare Fastify");
+  const floor = await fixed({ kind: "floor" }, FLOOR);
   // node:http's own cost about doubles at the simulator's pace: burn the rest.
   const burnUs = Math.max(
     0,
@@ -202,7 +205,30 @@ async function alternatives(
   } finally {
     await quiet.stop();
   }
-  return { loggingOff, bareFastify, slowedBaseline: { burnUs, run: slowed } };
+  return { loggingOff, bareFastify, floor, slowedBaseline: { burnUs, run: slowed } };
+}
+
+/**
+ * A server of `config`'s kind, answering `path` with the bytes the simulator answers now, under
+ * the diagnosis load.
+ */
+async function cannedRun(
+  simulator: Server,
+  path: string,
+  config: ServerConfig,
+  name: string,
+  options: ThroughputOptions,
+  spawn: (config: ServerConfig) => Promise<Server>,
+): Promise<LoadRun> {
+  const answer = await capture(url(simulator) + path);
+  const server = await spawn(config);
+  try {
+    await server.call("serve", { path, ...answer });
+    await load(server, "", path, options.warmUpS, options.connections);
+    return await load(server, name, path, options.diagnosisS, options.connections);
+  } finally {
+    await server.stop();
+  }
 }
 
 /** Where the simulator's CPU goes under the same load, from a sampling profile. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { JobView } from "../src/index.js";
 import { appInternals } from "../src/internals.js";
+import type { JobStore } from "../src/store/job-store.js";
+import { MemoryJobStore } from "../src/store/memory-job-store.js";
 import { createJob, expectError, parseEvents, settle, setup, until } from "./helpers.js";
 
 const options = { pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 };
@@ -34,6 +36,35 @@ describe("GET /jobs?ids= (batch read)", () => {
     expect(response.headers.link).toContain(
       `</events?ids=${b.id},job_unknown,${a.id}>; rel="events"`,
     );
+  });
+
+  it("reads the jobs in one call to the store, or one per id from a store without getMany", async () => {
+    for (const withGetMany of [true, false]) {
+      const memory = new MemoryJobStore();
+      const calls = { get: 0, getMany: 0 };
+      const store: JobStore = {
+        insert: (record) => memory.insert(record),
+        get: (id) => ((calls.get += 1), memory.get(id)),
+        update: (record) => memory.update(record),
+        list: (listOptions) => memory.list(listOptions),
+        pendingOf: (owner, at) => memory.pendingOf(owner, at),
+        ...(withGetMany && {
+          getMany: (ids: readonly string[]) => ((calls.getMany += 1), memory.getMany(ids)),
+        }),
+      };
+      const { app } = setup({ ...options, store });
+      const a = await createJob(app);
+      const b = await createJob(app);
+      calls.get = 0;
+      const response = await app.inject({ url: `/jobs?ids=${a.id},job_unknown,${b.id},bad id` });
+      expect(response.json<Batch>().data.map((job) => job.id)).toEqual([a.id, b.id]);
+      expect(response.json<Batch>().errors.map((error) => error.id)).toEqual([
+        "job_unknown",
+        "bad id",
+      ]);
+      // Ids that cannot be job ids are not looked up at all.
+      expect(calls).toEqual(withGetMany ? { get: 0, getMany: 1 } : { get: 3, getMany: 0 });
+    }
   });
 
   it("refuses more than 100 ids, an empty list, and ids mixed with paging", async () => {

@@ -63,6 +63,15 @@ describe.each([
       expect(await jobs.get("job_nope")).toBeUndefined();
     });
 
+    it("gets many at once, in the order asked, nothing for unknown ids", async () => {
+      const { jobs } = await open(kind);
+      const [a, b] = [record(), record({ owner: "key_abc" })];
+      await jobs.insert(a);
+      await jobs.insert(b);
+      expect(await jobs.getMany!([b.id, "job_nope", a.id, b.id])).toEqual([b, undefined, a, b]);
+      expect(await jobs.getMany!([])).toEqual([]);
+    });
+
     it("refuses a second insert with the same id", async () => {
       const { jobs } = await open(kind);
       const first = record();

@@ -170,6 +170,24 @@ export class JobService {
     return record !== undefined && visibleTo(record, owner) ? record : undefined;
   }
 
+  /**
+   * The record of each id, in the order asked; undefined where there is none or `owner` may not
+   * see it. One read of the store for them all when it can.
+   */
+  async findMany(ids: readonly string[], owner?: string): Promise<Array<JobRecord | undefined>> {
+    const { store } = this.#options;
+    const valid = ids.filter((id) => JOB_ID_PATTERN.test(id));
+    const records =
+      store.getMany === undefined
+        ? await Promise.all(valid.map((id) => store.get(id)))
+        : await store.getMany(valid);
+    const byId = new Map<string, JobRecord>();
+    for (const record of records) {
+      if (record !== undefined && visibleTo(record, owner)) byId.set(record.id, record);
+    }
+    return ids.map((id) => byId.get(id));
+  }
+
   /** One page in creation order. With `status`, filtering is on the state at this moment. */
   async list({ limit, cursor, status, owner }: ListJobsInput): Promise<JobPage> {
     let after = cursor === undefined ? undefined : await this.#resolveCursor(cursor, owner);

@@ -46,7 +46,7 @@ export function parseIds(raw: string): string[] {
 
 /** The records the caller may see, and the ids that have none. */
 export async function findAll(service: JobService, ids: string[], owner: string | undefined) {
-  const records = await Promise.all(ids.map((id) => service.find(id, owner)));
+  const records = await service.findMany(ids, owner);
   const found: JobRecord[] = [];
   const missing: string[] = [];
   records.forEach((record, i) => (record ? found.push(record) : missing.push(ids[i]!)));

@@ -16,6 +16,11 @@ export interface ListRecordsOptions {
 export interface JobStore {
   insert(record: JobRecord): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
+  /**
+   * The record of each id, in the order asked; undefined where there is none. For batch reads:
+   * one round trip instead of one per id. Without it, readers call `get` for each id.
+   */
+  getMany?(ids: readonly string[]): Promise<Array<JobRecord | undefined>>;
   /** Replaces the record with the same id; rejects when there is none. */
   update(record: JobRecord): Promise<void>;
   /** Records in creation order. */

@@ -25,6 +25,13 @@ export class MemoryJobStore implements JobStore {
     return position === undefined ? undefined : this.#records[position];
   }
 
+  async getMany(ids: readonly string[]): Promise<Array<JobRecord | undefined>> {
+    return ids.map((id) => {
+      const position = this.#positions.get(id);
+      return position === undefined ? undefined : this.#records[position];
+    });
+  }
+
   async update(record: JobRecord): Promise<void> {
     const position = this.#positions.get(record.id);
     if (position === undefined) throw new Error(`Job ${record.id} does not exist`);

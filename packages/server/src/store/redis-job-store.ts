@@ -176,6 +176,12 @@ export class RedisJobStore implements JobStore {
     return json === null ? undefined : (JSON.parse(json) as JobRecord);
   }
 
+  async getMany(ids: readonly string[]): Promise<Array<JobRecord | undefined>> {
+    if (ids.length === 0) return [];
+    const found = await this.#redis.mget(ids.map((id) => `${this.#prefix}job:${id}`));
+    return found.map((json) => (json === null ? undefined : (JSON.parse(json) as JobRecord)));
+  }
+
   async update(record: JobRecord): Promise<void> {
     const p = this.#prefix;
     const updated = await this.#redis.eval(
