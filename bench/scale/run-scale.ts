@@ -37,10 +37,11 @@ export async function runScale({
   onStep("  server throughput (autocannon)…");
   const throughput = await runThroughput({
     connections: 50,
-    durationS: quick ? 2 : 5,
+    rounds: quick ? 2 : 5,
+    roundS: quick ? 1 : 2,
     warmUpS: 1,
     targetRatio: THROUGHPUT_TARGET,
-    diagnosisS: quick ? 2 : 3,
+    profileS: quick ? 2 : 3,
     seed,
   });
   const connections = quick ? 2_000 : 10_000;

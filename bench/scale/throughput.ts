@@ -1,6 +1,7 @@
 import autocannon from "autocannon";
 import { readFileSync } from "node:fs";
 import { get } from "node:http";
+import { percentile } from "../stats.js";
 import { Child } from "./child.js";
 import type { ProfileShare } from "./profile.js";
 import type { ServerConfig, ServerHandlers, ServerInfo } from "./server-process.js";
@@ -26,6 +27,13 @@ export interface LoadRun {
   otherCores: number;
   non2xx: number;
   errors: number;
+  /**
+   * Measured in turns with the baseline: the median over the rounds of this run's requests/s ÷
+   * the baseline's in the same round.
+   */
+  vsBaseline?: number;
+  /** Each round's ratio, for the spread. */
+  roundRatios?: number[];
 }
 
 /** The simulator and the node:http baseline on one route, side by side. */
@@ -62,7 +70,8 @@ export interface Diagnosis {
 
 export interface ThroughputResults {
   connections: number;
-  durationS: number;
+  rounds: number;
+  roundS: number;
   warmUpS: number;
   routes: RouteComparison[];
   elapsedMs: number;
@@ -70,12 +79,16 @@ export interface ThroughputResults {
 
 export interface ThroughputOptions {
   connections: number;
-  durationS: number;
+  /** Rounds in which every server compared runs once, in the same order. */
+  rounds: number;
+  /** Length of each server's run in a round, in s. */
+  roundS: number;
+  /** One run per server before the rounds, in s. */
   warmUpS: number;
   /** Ratio below which the simulator is diagnosed. */
   targetRatio: number;
-  /** Length of each diagnostic run (logging off, bare Fastify, profile), in s. */
-  diagnosisS: number;
+  /** Length of the profiled run, in s. */
+  profileS: number;
   seed: string;
 }
 
@@ -111,7 +124,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const single = await compare("GET /jobs/:id", `/jobs/${job!.id}`, simulator, baseline, options);
     if (single.ratio! < options.targetRatio) {
       single.diagnosis = {
-        ...(await alternatives(simulator, `/jobs/${job!.id}`, options, spawn, single)),
+        ...(await alternatives(simulator, baseline, `/jobs/${job!.id}`, options, spawn, single)),
         profile: await profile(simulator, `/jobs/${job!.id}`, options),
       };
     }
@@ -127,7 +140,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
       const comparison = await compare(route, path, simulator, baseline, options);
       if (comparison.ratio! < options.targetRatio) {
         comparison.diagnosis = {
-          floor: await cannedRun(simulator, path, { kind: "floor" }, FLOOR, options, spawn),
+          floor: await floorOf(simulator, baseline, path, options, spawn),
           profile: await profile(simulator, path, options),
         };
       }
@@ -148,84 +161,98 @@ async function compare(
   baseline: Server,
   options: ThroughputOptions,
 ): Promise<RouteComparison> {
-  await load(simulator, "", path, options.warmUpS, options.connections);
+  await load(simulator, path, options.warmUpS, options.connections);
   // After the warm-up, so that the job's progress has its usual number of digits.
   const answer = await capture(url(simulator) + path);
   if (answer.statusCode !== 200) {
     throw new Error(`${route}: the simulator answered ${answer.statusCode} ${answer.body}`);
   }
   await baseline.call("serve", { path, ...answer });
-  await load(baseline, "", path, options.warmUpS, options.connections);
-  const sim = await load(simulator, "simulator", path, options.durationS, options.connections);
-  const base = await load(
-    baseline,
-    "node:http baseline",
-    path,
-    options.durationS,
-    options.connections,
+  const turns = await inTurns(
+    { server: baseline, name: "node:http baseline", path },
+    [{ server: simulator, name: "simulator", path }],
+    options,
   );
-  return {
-    route,
-    simulator: sim,
-    baseline: base,
-    ratio: sim.requestsPerSecond / base.requestsPerSecond,
-  };
+  const sim = turns.others[0]!;
+  return { route, simulator: sim, baseline: turns.baseline, ratio: sim.vsBaseline! };
 }
 
 /**
  * The same load on a bare Fastify app serving the same bytes, on Fastify doing only what every
  * server on these terms must (the floor), on node:http slowed to the simulator's pace, and on a
- * simulator without logs.
+ * simulator without logs, each in turns with the baseline.
  */
 async function alternatives(
   simulator: Server,
+  baseline: Server,
   path: string,
   options: ThroughputOptions,
   spawn: (config: ServerConfig) => Promise<Server>,
   comparison: RouteComparison,
 ): Promise<Required<Omit<Diagnosis, "profile">>> {
-  const { warmUpS, diagnosisS, connections } = options;
-  const fixed = (config: ServerConfig, name: string) =>
-    cannedRun(simulator, path, config, name, options, spawn);
-  const bareFastify = await fixed({ kind: "fastify" }, "bare Fastify");
-  const floor = await fixed({ kind: "floor" }, FLOOR);
   // node:http's own cost about doubles at the simulator's pace: burn the rest.
   const burnUs = Math.max(
     0,
     Math.round(comparison.simulator!.cpuUsPerRequest - 2 * comparison.baseline!.cpuUsPerRequest),
   );
-  const slowed = await fixed({ kind: "baseline", burnUs }, `node:http + ${burnUs} µs busy loop`);
-  const quiet = await spawn({ kind: "simulator", logging: false });
-  let loggingOff: LoadRun;
+  const started: Server[] = [];
   try {
+    const canned = async (config: ServerConfig, name: string): Promise<Contender> => {
+      const server = await spawn(config);
+      started.push(server);
+      await server.call("serve", { path, ...(await capture(url(simulator) + path)) });
+      return { server, name, path };
+    };
+    const bare = await canned({ kind: "fastify" }, "bare Fastify");
+    const floor = await canned({ kind: "floor" }, FLOOR);
+    const slowed = await canned({ kind: "baseline", burnUs }, `node:http + ${burnUs} µs busy loop`);
+    const quiet = await spawn({ kind: "simulator", logging: false });
+    started.push(quiet);
     const [job] = await quiet.call("create", { lengthsMs: [LONG_JOB_MS] });
-    const quietPath = `/jobs/${job!.id}`;
-    await load(quiet, "", quietPath, warmUpS, connections);
-    loggingOff = await load(quiet, "simulator, logging off", quietPath, diagnosisS, connections);
+    const turns = await inTurns(
+      { server: baseline, name: "node:http baseline", path },
+      [
+        bare,
+        floor,
+        slowed,
+        { server: quiet, name: "simulator, logging off", path: `/jobs/${job!.id}` },
+      ],
+      options,
+    );
+    const [bareFastify, floorRun, slowedRun, loggingOff] = turns.others as [
+      LoadRun,
+      LoadRun,
+      LoadRun,
+      LoadRun,
+    ];
+    return {
+      loggingOff,
+      bareFastify,
+      floor: floorRun,
+      slowedBaseline: { burnUs, run: slowedRun },
+    };
   } finally {
-    await quiet.stop();
+    await Promise.all(started.map((server) => server.stop()));
   }
-  return { loggingOff, bareFastify, floor, slowedBaseline: { burnUs, run: slowed } };
 }
 
-/**
- * A server of `config`'s kind, answering `path` with the bytes the simulator answers now, under
- * the diagnosis load.
- */
-async function cannedRun(
+/** The floor server on `path` (a batch read), in turns with the baseline. */
+async function floorOf(
   simulator: Server,
+  baseline: Server,
   path: string,
-  config: ServerConfig,
-  name: string,
   options: ThroughputOptions,
   spawn: (config: ServerConfig) => Promise<Server>,
 ): Promise<LoadRun> {
-  const answer = await capture(url(simulator) + path);
-  const server = await spawn(config);
+  const server = await spawn({ kind: "floor" });
   try {
-    await server.call("serve", { path, ...answer });
-    await load(server, "", path, options.warmUpS, options.connections);
-    return await load(server, name, path, options.diagnosisS, options.connections);
+    await server.call("serve", { path, ...(await capture(url(simulator) + path)) });
+    const turns = await inTurns(
+      { server: baseline, name: "node:http baseline", path },
+      [{ server, name: FLOOR, path }],
+      options,
+    );
+    return turns.others[0]!;
   } finally {
     await server.stop();
   }
@@ -238,17 +265,75 @@ async function profile(
   options: ThroughputOptions,
 ): Promise<ProfileShare[]> {
   await simulator.call("profileStart", undefined);
-  await load(simulator, "", path, options.diagnosisS, options.connections);
+  await load(simulator, path, options.profileS, options.connections);
   return simulator.call("profileStop", undefined);
+}
+
+/** One server in the turns: the path it answers, and its name in the table. */
+interface Contender {
+  server: Server;
+  name: string;
+  path: string;
+}
+
+/**
+ * The baseline and `others`, each warmed up, then measured in `rounds` rounds in which each runs
+ * `roundS` seconds, in the same order. The machine is shared and its speed drifts within a
+ * minute: each run is divided by the baseline's in the same round, and a contender's
+ * `vsBaseline` is the median of those ratios. The other figures are over all its rounds.
+ */
+async function inTurns(
+  baseline: Contender,
+  others: readonly Contender[],
+  options: ThroughputOptions,
+): Promise<{ baseline: LoadRun; others: LoadRun[] }> {
+  const everyone = [baseline, ...others];
+  for (const { server, path } of everyone) {
+    await load(server, path, options.warmUpS, options.connections);
+  }
+  const samples = everyone.map((): Sample[] => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [i, { server, path }] of everyone.entries()) {
+      samples[i]!.push(await load(server, path, options.roundS, options.connections));
+    }
+  }
+  const [baseSamples, ...otherSamples] = samples as [Sample[], ...Sample[][]];
+  return {
+    baseline: summarizeRuns(baseline.name, baseSamples),
+    others: others.map((contender, i) => {
+      const own = otherSamples[i]!;
+      const roundRatios = own.map((sample, round) => rate(sample) / rate(baseSamples[round]!));
+      return {
+        ...summarizeRuns(contender.name, own),
+        vsBaseline: median(roundRatios),
+        roundRatios,
+      };
+    }),
+  };
+}
+
+/** What one autocannon run measured, as totals. */
+interface Sample {
+  requests: number;
+  bytes: number;
+  /** autocannon's own requests/s average. */
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMs: number;
+  systemMs: number;
+  wallMs: number;
+  otherMs: number;
+  non2xx: number;
+  errors: number;
 }
 
 async function load(
   server: Server,
-  name: string,
   path: string,
   durationS: number,
   connections: number,
-): Promise<LoadRun> {
+): Promise<Sample> {
   const before = await server.call("cpu", undefined);
   const machineBefore = machineBusyMs();
   const benchBefore = process.cpuUsage();
@@ -257,20 +342,52 @@ async function load(
   const machineMs = machineBusyMs() - machineBefore;
   const after = await server.call("cpu", undefined);
   const cpuMs = after.cpuMs - before.cpuMs;
-  const wallMs = after.at - before.at;
   return {
-    server: name,
+    requests: result.requests.total,
+    bytes: result.throughput.total,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
-    serverCpuPercent: (100 * cpuMs) / (after.at - before.at),
-    cpuUsPerRequest: (1_000 * cpuMs) / Math.max(1, result.requests.total),
-    kernelPercent: (100 * (after.systemMs - before.systemMs)) / Math.max(cpuMs, 1e-9),
-    otherCores: (machineMs - benchMs - cpuMs) / wallMs,
+    cpuMs,
+    systemMs: after.systemMs - before.systemMs,
+    wallMs: after.at - before.at,
+    otherMs: machineMs - benchMs - cpuMs,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+function rate(sample: Sample): number {
+  return sample.requestsPerSecond;
+}
+
+/** One row's figures over several runs of the same server. */
+function summarizeRuns(name: string, samples: readonly Sample[]): LoadRun {
+  const sum = (pick: (sample: Sample) => number) =>
+    samples.reduce((total, sample) => total + pick(sample), 0);
+  const requests = Math.max(
+    1,
+    sum((x) => x.requests),
+  );
+  const cpuMs = sum((x) => x.cpuMs);
+  const wallMs = sum((x) => x.wallMs);
+  return {
+    server: name,
+    requestsPerSecond: median(samples.map(rate)),
+    p50Ms: median(samples.map((x) => x.p50Ms)),
+    p99Ms: median(samples.map((x) => x.p99Ms)),
+    bytesPerResponse: sum((x) => x.bytes) / requests,
+    serverCpuPercent: (100 * cpuMs) / wallMs,
+    cpuUsPerRequest: (1_000 * cpuMs) / requests,
+    kernelPercent: (100 * sum((x) => x.systemMs)) / Math.max(cpuMs, 1e-9),
+    otherCores: sum((x) => x.otherMs) / wallMs,
+    non2xx: sum((x) => x.non2xx),
+    errors: sum((x) => x.errors),
+  };
+}
+
+function median(values: readonly number[]): number {
+  return percentile(values, 50);
 }
 
 /** CPU time the whole machine has spent busy, in ms (Linux; NaN elsewhere). */
