@@ -33,6 +33,17 @@ export function fakeBatchServer(
   const hint = (id: string) => Math.max(50, jobs[id]!.durationMs - clock.now() + 10);
 
   const fetch: FetchLike = async (input, init) => {
+    // As a real fetch does, listen to the request's signal while the request is in flight.
+    const onAbort = () => {};
+    init?.signal?.addEventListener("abort", onAbort);
+    try {
+      await Promise.resolve();
+      return await answer(input, init);
+    } finally {
+      init?.signal?.removeEventListener("abort", onAbort);
+    }
+  };
+  const answer: FetchLike = async (input, init) => {
     const url = new URL(input);
     const ids = url.searchParams.get("ids")?.split(",").map(decodeURIComponent) ?? [];
     requests.push({ path: url.pathname, ids, at: clock.now() });

@@ -1,6 +1,6 @@
 import type { NotFoundError } from "./errors/NotFoundError.js";
 import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
-import { forwardAbort } from "./internal/abort.js";
+import { AbortFanout, forwardAbort } from "./internal/abort.js";
 import { learnDuration } from "./learned.js";
 import type { WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
@@ -138,6 +138,9 @@ export async function* waitMany(
   // when the last job is settled (then with DONE), so nothing outlives the wait.
   const stop = new AbortController();
   const unlinkStop = forwardAbort(signal, stop);
+  // What runs concurrently (a request or a sleep per chunk, a wait per job) follows `stop`
+  // through this, not with a listener each on it.
+  const fanout = new AbortFanout(stop.signal);
   const emit = (outcome: JobOutcome) => {
     const job = pending.get(outcome.jobId);
     if (!job) return;
@@ -307,11 +310,16 @@ export async function* waitMany(
     let answer: BatchObservation | undefined;
     let error: unknown;
     try {
-      answer = await deps.batch(
-        live.map((job) => job.jobId),
-        stop.signal,
-        deadline,
-      );
+      const request = fanout.child();
+      try {
+        answer = await deps.batch(
+          live.map((job) => job.jobId),
+          request.signal,
+          deadline,
+        );
+      } finally {
+        request.release();
+      }
     } catch (cause) {
       if (stopped(cause)) return;
       if (cause instanceof BatchUnsupported) {
@@ -406,7 +414,7 @@ export async function* waitMany(
       const ids = chunk.filter((job) => pending.has(job.jobId)).map((job) => job.jobId);
       if (ids.length === 0 || clock.now() >= deadline) return;
       const controller = new AbortController();
-      const unlink = forwardAbort(stop.signal, controller);
+      const unlink = fanout.link(controller);
       const timer = new AbortController();
       clock.sleep(Math.max(0, deadline - clock.now()), timer.signal).then(
         () => controller.abort(new Error("deadline")),
@@ -442,7 +450,12 @@ export async function* waitMany(
       }
       drops += 1;
       if (!delivered || drops >= MAX_STREAM_DROPS) return;
-      await clock.sleep(Math.max(state.retryMs ?? 1_000, o.minIntervalMs), stop.signal);
+      const pause = fanout.child();
+      try {
+        await clock.sleep(Math.max(state.retryMs ?? 1_000, o.minIntervalMs), pause.signal);
+      } finally {
+        pause.release();
+      }
     }
   }
 
@@ -453,7 +466,7 @@ export async function* waitMany(
     await Promise.all(
       [...pending.values()].map(async (job) => {
         const controller = new AbortController();
-        const unlinkAll = forwardAbort(stop.signal, controller);
+        const unlinkAll = fanout.link(controller);
         const unlinkJob = forwardAbort(job.signal, controller);
         try {
           const result = await deps.waitOne(job.jobId, {

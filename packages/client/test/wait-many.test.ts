@@ -101,6 +101,32 @@ describe("waitForAll", () => {
   });
 });
 
+describe("waitForAll on many jobs at once", () => {
+  // Every chunk's request, sleep or stream, and every job's wait when the server has no batch
+  // endpoint, runs concurrently: each must not add a listener of its own to a signal they share
+  // (Node warns past ten: `MaxListenersExceededWarning`).
+  it.each([
+    ["batch polls", { batch: true }],
+    ["multiplexed streams", { stream: true }],
+    ["a wait per job", { batch: false }],
+  ] as const)("adds no listener per request to a shared signal: %s", async (_name, features) => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const jobs = cluster(1_500, 1_000);
+      const { clock, client } = setup(jobs, features);
+      const outcomes = await clock.run(client.waitForAll(Object.keys(jobs)));
+      expect(outcomes).toHaveLength(1_500);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+});
+
 describe("waitForEach", () => {
   it("yields each job the moment it finishes, in the order they finish", async () => {
     const jobs = {

@@ -13,3 +13,42 @@ export function forwardAbort(source: AbortSignal | undefined, target: AbortContr
   source.addEventListener("abort", onAbort, { once: true });
   return () => source.removeEventListener("abort", onAbort);
 }
+
+/**
+ * Links any number of controllers to one signal through a single listener on it: each aborts
+ * with the signal's reason. Concurrent requests and sleeps that each listened to one long-lived
+ * signal themselves would add a listener apiece (Node warns past ten, and a wait on thousands of
+ * jobs has that many); a linked controller's own signal takes theirs instead.
+ */
+export class AbortFanout {
+  readonly #source: AbortSignal;
+  readonly #targets = new Set<AbortController>();
+
+  constructor(source: AbortSignal) {
+    this.#source = source;
+    source.addEventListener(
+      "abort",
+      () => {
+        for (const target of this.#targets) target.abort(source.reason);
+        this.#targets.clear();
+      },
+      { once: true },
+    );
+  }
+
+  /** Makes `target` abort when the source does, and returns the function that undoes the link. */
+  link(target: AbortController): () => void {
+    if (this.#source.aborted) {
+      target.abort(this.#source.reason);
+      return () => {};
+    }
+    this.#targets.add(target);
+    return () => this.#targets.delete(target);
+  }
+
+  /** A fresh controller linked to the source, and the function that unlinks it. */
+  child(): { signal: AbortSignal; release: () => void } {
+    const controller = new AbortController();
+    return { signal: controller.signal, release: this.link(controller) };
+  }
+}
