@@ -37,6 +37,7 @@ function throughputTable(routes: readonly RouteComparison[]): string {
       route.diagnosis?.loggingOff,
       route.diagnosis?.bareFastify,
       route.diagnosis?.floor,
+      route.diagnosis?.floorUnlogged,
       route.diagnosis?.slowedBaseline?.run,
     ].filter((run) => run !== undefined);
     return [
@@ -92,7 +93,8 @@ function spread(ratios: readonly number[] | undefined): string {
 }
 
 function diagnosisSection(route: RouteComparison): string[] {
-  const { profile, loggingOff, bareFastify, floor, slowedBaseline } = route.diagnosis!;
+  const { profile, loggingOff, bareFastify, floor, floorUnlogged, slowedBaseline } =
+    route.diagnosis!;
   const sim = route.simulator!;
   const base = route.baseline!;
   const columns: Column<ProfileShare>[] = [
@@ -115,6 +117,11 @@ function diagnosisSection(route: RouteComparison): string[] {
   if (floor) {
     lines.push(
       `Fastify doing only what every server on these terms does for a read, with the simulator's own parts (its request log line to stdout, written as the simulator writes it; a UUID request id echoed in \`x-request-id\`; the route's request schema; the body serialized from an object through its response schema), and nothing of the simulator's own work (no auth, faults, metrics, timeline, store lookup or hints), spends ${us(floor.cpuUsPerRequest)}: **${ratio(vs(floor, base))} of node:http is the floor these parts set**, before the simulator does anything of its own.`,
+    );
+  }
+  if (floorUnlogged) {
+    lines.push(
+      `The same floor without its log line runs at ${ratio(vs(floorUnlogged, base))} (${us(floorUnlogged.cpuUsPerRequest)} a request).`,
     );
   }
   if (loggingOff) {
@@ -262,7 +269,7 @@ export function evaluateScaleTargets(scale: ScaleResults, quick: boolean): Targe
     const d = single.diagnosis;
     const alternatives =
       d?.loggingOff && d.bareFastify
-        ? `; logging off ${ratio(vs(d.loggingOff, single.baseline))}, bare Fastify ${ratio(vs(d.bareFastify, single.baseline))}${d.floor ? `, the floor of log line, request id and schemas alone ${ratio(vs(d.floor, single.baseline))}` : ""}`
+        ? `; logging off ${ratio(vs(d.loggingOff, single.baseline))}, bare Fastify ${ratio(vs(d.bareFastify, single.baseline))}${d.floor ? `, the floor of log line, request id and schemas alone ${ratio(vs(d.floor, single.baseline))}` : ""}${d.floorUnlogged ? ` (without the log line ${ratio(vs(d.floorUnlogged, single.baseline))})` : ""}`
         : "";
     targets.push({
       pass: single.ratio! >= 0.8,

@@ -25,7 +25,10 @@ import { breakdown, type CpuProfile, type Locate, type ProfileShare } from "./pr
 
 export interface ServerConfig {
   kind: "simulator" | "baseline" | "fastify" | "floor";
-  /** Simulator only: pino at `info` on stdout (the parent points stdout at /dev/null), or off. */
+  /**
+   * Simulator and floor: pino at `info` on stdout (the parent points stdout at /dev/null), or
+   * off.
+   */
   logging?: boolean;
   /** Simulator only: count requests by kind and by second (for the client runs). */
   countRequests?: boolean;
@@ -95,7 +98,7 @@ if (config.kind === "simulator") {
   // its request log line (to stdout, batched as the simulator writes it), request ids, the
   // route's params schema, and the body serialized from an object through its response schema.
   // No auth, faults, metrics, timeline, store or hints: the headers are copied.
-  const logging = withBatchedStdout({ level: "info" });
+  const logging = withBatchedStdout(config.logging === false ? false : { level: "info" });
   const app = Fastify({ logger: logging.logger, logController: new RequestLog(), genReqId });
   const bodies = new Map<string, unknown>();
   const answer = (request: FastifyRequest, reply: FastifyReply) => {

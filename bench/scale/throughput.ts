@@ -64,6 +64,8 @@ export interface Diagnosis {
    * parts: its request log line, request ids, params and response schemas (idem).
    */
   floor?: LoadRun;
+  /** The floor without its log line: what the line costs where nothing else is going on. */
+  floorUnlogged?: LoadRun;
   /** Where the simulator's busy time went, sampled under the same load. */
   profile: ProfileShare[];
 }
@@ -103,6 +105,7 @@ const PER_CONNECTION_HEADERS = new Set(["date", "connection", "keep-alive", "tra
 type Server = Child<ServerHandlers, ServerInfo>;
 
 const FLOOR = "Fastify + log line, request id, schemas";
+const FLOOR_UNLOGGED = "Fastify + request id, schemas (no log line)";
 
 /**
  * autocannon against the simulator (as `npm run server` runs it: logging at info, to stdout,
@@ -205,6 +208,7 @@ async function alternatives(
     };
     const bare = await canned({ kind: "fastify" }, "bare Fastify");
     const floor = await canned({ kind: "floor" }, FLOOR);
+    const unlogged = await canned({ kind: "floor", logging: false }, FLOOR_UNLOGGED);
     const slowed = await canned({ kind: "baseline", burnUs }, `node:http + ${burnUs} µs busy loop`);
     const quiet = await spawn({ kind: "simulator", logging: false });
     started.push(quiet);
@@ -214,12 +218,14 @@ async function alternatives(
       [
         bare,
         floor,
+        unlogged,
         slowed,
         { server: quiet, name: "simulator, logging off", path: `/jobs/${job!.id}` },
       ],
       options,
     );
-    const [bareFastify, floorRun, slowedRun, loggingOff] = turns.others as [
+    const [bareFastify, floorRun, floorUnlogged, slowedRun, loggingOff] = turns.others as [
+      LoadRun,
       LoadRun,
       LoadRun,
       LoadRun,
@@ -229,6 +235,7 @@ async function alternatives(
       loggingOff,
       bareFastify,
       floor: floorRun,
+      floorUnlogged,
       slowedBaseline: { burnUs, run: slowedRun },
     };
   } finally {
