@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { pino } from "pino";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
   LineBatch,
@@ -107,6 +108,17 @@ describe("LineBatch", () => {
     const { batch, written } = await batchOf({ flushEveryMs: 5 });
     batch.write("quiet\n");
     await eventually(() => written() === "quiet\n", "the periodic flush");
+  });
+
+  it("answers pino's logger.flush(done) once the queue is written", async () => {
+    const { batch, written } = await batchOf();
+    const logger = pino({ base: null, timestamp: false }, batch);
+    logger.info("queued");
+    expect(written()).toBe("");
+    await new Promise<void>((resolve, reject) =>
+      logger.flush((error) => (error ? reject(error) : resolve())),
+    );
+    expect(written()).toBe('{"level":30,"msg":"queued"}\n');
   });
 
   it("close writes what is queued, then each later line at once", async () => {

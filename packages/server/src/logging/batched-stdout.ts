@@ -82,13 +82,15 @@ export class LineBatch {
     return true;
   }
 
-  /** Writes every queued line now. */
-  flush(): void {
+  /** Writes every queued line now; then calls `done`, as pino's `logger.flush(done)` expects. */
+  flush(done?: (error?: Error) => void): void {
     const lines = this.#lines;
-    if (lines.length === 0) return;
-    this.#lines = [];
-    this.#size = 0;
-    this.#out.write(lines.length === 1 ? lines[0]! : lines.join(""));
+    if (lines.length > 0) {
+      this.#lines = [];
+      this.#size = 0;
+      this.#out.write(lines.length === 1 ? lines[0]! : lines.join(""));
+    }
+    done?.();
   }
 
   /**
