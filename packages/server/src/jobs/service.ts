@@ -157,9 +157,8 @@ export class JobService {
 
   /** The job as of now; 404 `job_not_found` when there is none or `owner` may not see it. */
   async get(id: string, owner?: string): Promise<JobSnapshot> {
-    // `find` inlined: this is every status read's path, and each async layer costs a promise.
-    const record = JOB_ID_PATTERN.test(id) ? await this.#options.store.get(id) : undefined;
-    if (record === undefined || !visibleTo(record, owner)) throw notFound(id);
+    const record = await this.find(id, owner);
+    if (record === undefined) throw notFound(id);
     return { record, at: this.#options.now() };
   }
 

@@ -24,6 +24,5 @@ export function trackConnections(app: FastifyInstance): () => void {
   return () => {
     for (const socket of fresh) socket.destroy();
     fresh.clear();
-    app.server.closeIdleConnections();
   };
 }

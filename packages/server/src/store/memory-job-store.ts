@@ -21,15 +21,16 @@ export class MemoryJobStore implements JobStore {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const position = this.#positions.get(id);
-    return position === undefined ? undefined : this.#records[position];
+    return this.#lookup(id);
   }
 
   async getMany(ids: readonly string[]): Promise<Array<JobRecord | undefined>> {
-    return ids.map((id) => {
-      const position = this.#positions.get(id);
-      return position === undefined ? undefined : this.#records[position];
-    });
+    return ids.map((id) => this.#lookup(id));
+  }
+
+  #lookup(id: string): JobRecord | undefined {
+    const position = this.#positions.get(id);
+    return position === undefined ? undefined : this.#records[position];
   }
 
   async update(record: JobRecord): Promise<void> {
