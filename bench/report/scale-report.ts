@@ -160,7 +160,7 @@ const NOTES: ReadonlyArray<[string, string]> = [
   ],
   [
     "job view",
-    "`toJobView` formats one or two ISO dates per job (`isoTime`, the date and minute cached; `createdAt` is formatted once per record).",
+    "`toJobView` formats one or two ISO dates per job (`isoTime`, the date cached per day; `createdAt` is formatted once per record).",
   ],
 ];
 

@@ -4,7 +4,7 @@ import { get } from "node:http";
 import { percentile } from "../stats.js";
 import { Child } from "./child.js";
 import type { ProfileShare } from "./profile.js";
-import type { ServerConfig, ServerHandlers, ServerInfo } from "./server-process.js";
+import type { CannedResponse, ServerConfig, ServerHandlers, ServerInfo } from "./server-process.js";
 
 /** One autocannon run against one server. */
 export interface LoadRun {
@@ -200,11 +200,11 @@ async function alternatives(
   );
   const started: Server[] = [];
   try {
+    const answer = await capture(url(simulator) + path);
     const canned = async (config: ServerConfig, name: string): Promise<Contender> => {
-      const server = await spawn(config);
-      started.push(server);
-      await server.call("serve", { path, ...(await capture(url(simulator) + path)) });
-      return { server, name, path };
+      const contender = await cannedContender(spawn, config, name, path, answer);
+      started.push(contender.server);
+      return contender;
     };
     const bare = await canned({ kind: "fastify" }, "bare Fastify");
     const floor = await canned({ kind: "floor" }, FLOOR);
@@ -251,18 +251,31 @@ async function floorOf(
   options: ThroughputOptions,
   spawn: (config: ServerConfig) => Promise<Server>,
 ): Promise<LoadRun> {
-  const server = await spawn({ kind: "floor" });
+  const answer = await capture(url(simulator) + path);
+  const floor = await cannedContender(spawn, { kind: "floor" }, FLOOR, path, answer);
   try {
-    await server.call("serve", { path, ...(await capture(url(simulator) + path)) });
     const turns = await inTurns(
       { server: baseline, name: "node:http baseline", path },
-      [{ server, name: FLOOR, path }],
+      [floor],
       options,
     );
     return turns.others[0]!;
   } finally {
-    await server.stop();
+    await floor.server.stop();
   }
+}
+
+/** A server of `config`'s kind, started and told to answer `path` with `answer`. */
+async function cannedContender(
+  spawn: (config: ServerConfig) => Promise<Server>,
+  config: ServerConfig,
+  name: string,
+  path: string,
+  answer: Omit<CannedResponse, "path">,
+): Promise<Contender> {
+  const server = await spawn(config);
+  await server.call("serve", { path, ...answer });
+  return { server, name, path };
 }
 
 /** Where the simulator's CPU goes under the same load, from a sampling profile. */
@@ -309,7 +322,9 @@ async function inTurns(
     baseline: summarizeRuns(baseline.name, baseSamples),
     others: others.map((contender, i) => {
       const own = otherSamples[i]!;
-      const roundRatios = own.map((sample, round) => rate(sample) / rate(baseSamples[round]!));
+      const roundRatios = own.map(
+        (sample, round) => sample.requestsPerSecond / baseSamples[round]!.requestsPerSecond,
+      );
       return {
         ...summarizeRuns(contender.name, own),
         vsBaseline: median(roundRatios),
@@ -364,10 +379,6 @@ async function load(
   };
 }
 
-function rate(sample: Sample): number {
-  return sample.requestsPerSecond;
-}
-
 /** One row's figures over several runs of the same server. */
 function summarizeRuns(name: string, samples: readonly Sample[]): LoadRun {
   const sum = (pick: (sample: Sample) => number) =>
@@ -380,7 +391,7 @@ function summarizeRuns(name: string, samples: readonly Sample[]): LoadRun {
   const wallMs = sum((x) => x.wallMs);
   return {
     server: name,
-    requestsPerSecond: median(samples.map(rate)),
+    requestsPerSecond: median(samples.map((x) => x.requestsPerSecond)),
     p50Ms: median(samples.map((x) => x.p50Ms)),
     p99Ms: median(samples.map((x) => x.p99Ms)),
     bytesPerResponse: sum((x) => x.bytes) / requests,
