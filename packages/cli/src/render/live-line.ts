@@ -34,7 +34,7 @@ class BarView implements LiveView {
   constructor(io: Io, label: string) {
     this.#bar = new cliProgress.SingleBar(
       {
-        format: `${label} {bar} {percentage}% | {status} | {mode} | elapsed {elapsed} | requests {attempts} | {next} | {eta}`,
+        format: `${label} {bar} {percentage}% | {status} | {mode} | elapsed {elapsed} | requests {attempts} | {next} | {estimate}`,
         stream: io.stderr as NodeJS.WritableStream,
         barsize: 20,
         hideCursor: true,
@@ -82,7 +82,8 @@ class BarView implements LiveView {
         : this.#nextPollAt === undefined
           ? "next poll -"
           : `next poll in ${formatDuration(Math.max(0, this.#nextPollAt - now))}`;
-    const eta =
+    // Not `eta`: cli-progress fills `{eta}` with its own guess, in seconds, over this one.
+    const estimate =
       this.#estimate === undefined
         ? "no estimate"
         : `done in ~${formatDuration(Math.max(0, this.#estimate - now))}`;
@@ -92,7 +93,7 @@ class BarView implements LiveView {
       elapsed: formatDuration(now - this.#started),
       attempts: this.#attempts,
       next,
-      eta,
+      estimate,
     };
   }
 }
