@@ -6,14 +6,16 @@ import { simulator } from "../support/servers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-describe("examples/webhook-receiver", () => {
+// main.ts through tsx against the sources; main.mjs with node alone, against the built packages.
+const FORMS = [
+  ["--import", "tsx", "examples/webhook-receiver/main.ts"],
+  ["examples/webhook-receiver/main.mjs"],
+];
+
+describe.each(FORMS)("examples/webhook-receiver (%s %s %s)", (...command) => {
   it("registers itself, prints a verified event, and deletes its endpoint on Ctrl-C", async () => {
     const server = await simulator({ errorProbability: 0 });
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "examples/webhook-receiver/main.ts", server.url],
-      { cwd: root },
-    );
+    const child = spawn(process.execPath, [...command, server.url], { cwd: root });
     let stdout = "";
     const lines: Array<() => void> = [];
     child.stdout.on("data", (chunk: Buffer) => {

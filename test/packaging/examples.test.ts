@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -6,22 +7,58 @@ import { simulator } from "../support/servers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const exec = promisify(execFile);
-const tsx = (file: string, ...args: string[]) =>
-  exec(process.execPath, ["--import", "tsx", file, ...args], { cwd: root });
+
+// Each example runs in both of its forms: the TypeScript one through tsx, against the sources,
+// and the plain JavaScript one with node alone, against the built packages (`npm test` builds
+// first), as a newcomer who copies it into a .mjs file runs it.
+const FORMS = [
+  { ext: "ts", run: ["--import", "tsx"] },
+  { ext: "mjs", run: [] },
+] as const;
+
+const run = (runner: readonly string[], file: string, ...args: string[]) =>
+  exec(process.execPath, [...runner, file, ...args], { cwd: root });
 
 describe("examples", () => {
-  it("embedded.ts reports an outcome for each of its three jobs", async () => {
-    const { stdout } = await tsx("examples/embedded.ts");
-    const lines = stdout.trim().split("\n");
-    expect(lines).toHaveLength(3);
-    for (const line of lines) expect(line).toMatch(/^(fr|de|ja) \(job_\w+\): (completed|error)/);
+  it("every TypeScript example has a plain JavaScript form beside it", async () => {
+    const files = (await readdir(`${root}/examples`, { recursive: true })).map(String);
+    const typescript = files.filter((file) => file.endsWith(".ts"));
+    expect(typescript.length).toBeGreaterThanOrEqual(5);
+    for (const file of typescript) expect(files).toContain(file.replace(/\.ts$/, ".mjs"));
   });
 
-  it("original-usage.ts waits on /status and prints the final status", async () => {
-    // Long enough to still be pending once tsx has started, even on a busy machine.
-    const server = await simulator({ pendingDurationMs: 3_000, errorProbability: 0 });
-    const { stdout } = await tsx("examples/original-usage.ts", `${server.url}/status`);
-    expect(stdout).toMatch(/^poll 1 at \d+ ms: pending, next in \d+ ms$/m);
-    expect(stdout.trim().split("\n").at(-1)).toBe("Job final status: completed");
-  });
+  for (const { ext, run: runner } of FORMS) {
+    describe(`.${ext}`, () => {
+      it(`embedded.${ext} reports an outcome for each of its three jobs`, async () => {
+        const { stdout } = await run(runner, `examples/embedded.${ext}`);
+        const lines = stdout.trim().split("\n");
+        expect(lines).toHaveLength(3);
+        for (const line of lines) {
+          expect(line).toMatch(/^(fr|de|ja) \(job_\w+\): (completed|error)/);
+        }
+      });
+
+      it(`original-usage.${ext} waits on /status and prints the final status`, async () => {
+        // Long enough to still be pending once the example has started, even on a busy machine.
+        const server = await simulator({ pendingDurationMs: 6_000, errorProbability: 0 });
+        const { stdout } = await run(
+          runner,
+          `examples/original-usage.${ext}`,
+          `${server.url}/status`,
+        );
+        expect(stdout).toMatch(/^poll 1 at \d+ ms: pending, next in \d+ ms$/m);
+        expect(stdout.trim().split("\n").at(-1)).toBe("Job final status: completed");
+      });
+
+      it(`heygen.${ext} creates a v3 translation and reads HeyGen's own answer`, async () => {
+        const { stdout } = await run(runner, `examples/heygen.${ext}`);
+        const [first, second] = stdout.trim().split("\n");
+        const id = /^(job_\w+): completed after \d+ requests$/.exec(first ?? "")?.[1];
+        expect(id).toBeDefined();
+        expect(second).toBe(
+          `HeyGen status "completed", video at https://videos.simulator.invalid/translations/${id}.mp4`,
+        );
+      });
+    });
+  }
 });
