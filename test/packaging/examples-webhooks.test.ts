@@ -54,5 +54,6 @@ describe.each(FORMS)("examples/webhook-receiver (%s %s %s)", (...command) => {
     } finally {
       if (child.exitCode === null) child.kill();
     }
-  });
+    // A node process (tsx compiles on start): slow on a busy machine, so more than the default.
+  }, 60_000);
 });

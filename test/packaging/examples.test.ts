@@ -16,6 +16,10 @@ const FORMS = [
   { ext: "mjs", run: [] },
 ] as const;
 
+// Each test starts a node process (tsx compiles on start): slow on a busy machine, so more
+// than the default 20 s per test.
+const PROCESS_TIMEOUT_MS = 60_000;
+
 const run = (runner: readonly string[], file: string, ...args: string[]) =>
   exec(process.execPath, [...runner, file, ...args], { cwd: root });
 
@@ -29,36 +33,48 @@ describe("examples", () => {
 
   for (const { ext, run: runner } of FORMS) {
     describe(`.${ext}`, () => {
-      it(`embedded.${ext} reports an outcome for each of its three jobs`, async () => {
-        const { stdout } = await run(runner, `examples/embedded.${ext}`);
-        const lines = stdout.trim().split("\n");
-        expect(lines).toHaveLength(3);
-        for (const line of lines) {
-          expect(line).toMatch(/^(fr|de|ja) \(job_\w+\): (completed|error)/);
-        }
-      });
+      it(
+        `embedded.${ext} reports an outcome for each of its three jobs`,
+        async () => {
+          const { stdout } = await run(runner, `examples/embedded.${ext}`);
+          const lines = stdout.trim().split("\n");
+          expect(lines).toHaveLength(3);
+          for (const line of lines) {
+            expect(line).toMatch(/^(fr|de|ja) \(job_\w+\): (completed|error)/);
+          }
+        },
+        PROCESS_TIMEOUT_MS,
+      );
 
-      it(`original-usage.${ext} waits on /status and prints the final status`, async () => {
-        // Long enough to still be pending once the example has started, even on a busy machine.
-        const server = await simulator({ pendingDurationMs: 6_000, errorProbability: 0 });
-        const { stdout } = await run(
-          runner,
-          `examples/original-usage.${ext}`,
-          `${server.url}/status`,
-        );
-        expect(stdout).toMatch(/^poll 1 at \d+ ms: pending, next in \d+ ms$/m);
-        expect(stdout.trim().split("\n").at(-1)).toBe("Job final status: completed");
-      });
+      it(
+        `original-usage.${ext} waits on /status and prints the final status`,
+        async () => {
+          // Long enough to still be pending once the example has started, even on a busy machine.
+          const server = await simulator({ pendingDurationMs: 6_000, errorProbability: 0 });
+          const { stdout } = await run(
+            runner,
+            `examples/original-usage.${ext}`,
+            `${server.url}/status`,
+          );
+          expect(stdout).toMatch(/^poll 1 at \d+ ms: pending, next in \d+ ms$/m);
+          expect(stdout.trim().split("\n").at(-1)).toBe("Job final status: completed");
+        },
+        PROCESS_TIMEOUT_MS,
+      );
 
-      it(`heygen.${ext} creates a v3 translation and reads HeyGen's own answer`, async () => {
-        const { stdout } = await run(runner, `examples/heygen.${ext}`);
-        const [first, second] = stdout.trim().split("\n");
-        const id = /^(job_\w+): completed after \d+ requests$/.exec(first ?? "")?.[1];
-        expect(id).toBeDefined();
-        expect(second).toBe(
-          `HeyGen status "completed", video at https://videos.simulator.invalid/translations/${id}.mp4`,
-        );
-      });
+      it(
+        `heygen.${ext} creates a v3 translation and reads HeyGen's own answer`,
+        async () => {
+          const { stdout } = await run(runner, `examples/heygen.${ext}`);
+          const [first, second] = stdout.trim().split("\n");
+          const id = /^(job_\w+): completed after \d+ requests$/.exec(first ?? "")?.[1];
+          expect(id).toBeDefined();
+          expect(second).toBe(
+            `HeyGen status "completed", video at https://videos.simulator.invalid/translations/${id}.mp4`,
+          );
+        },
+        PROCESS_TIMEOUT_MS,
+      );
     });
   }
 });
