@@ -107,6 +107,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // The store `storage` names, unless objects were passed; the app owns (connects, closes) it.
   const storage = openStorage(resolved.storage, {
     idempotencyTtlMs: resolved.idempotencyTtlMs,
+    retentionMs: resolved.retentionMs,
     onError: (error) => app.log.error({ err: error }, "store error"),
   });
   const store = resolved.store ?? storage.jobs;
@@ -142,6 +143,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ...resolved,
     store,
     idempotencyStore,
+    onError: (error) => app.log.error({ err: error }, "could not drop expired records"),
     onCancel: (record) => changes.publish({ type: "cancelled", record }),
     onCreate: (record) => {
       changes.publish({ type: "created", record });
@@ -191,7 +193,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   app.addHook("onRequest", identifyCaller(new ApiKeys(resolved.apiKeys)));
   app.addHook("onRequest", faults.prepare);
   if (resolved.rateLimit > 0) {
-    app.addHook("onRequest", rateLimiter(app, { max: resolved.rateLimit, now }));
+    app.addHook("onRequest", rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }));
   }
   app.addHook("onRequest", requireApiKey);
   app.addHook("onRequest", faults.inject);

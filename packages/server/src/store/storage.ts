@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { InProcessChangeBus, type ChangeBus } from "./change-bus.js";
 import type { IdempotencyStore } from "./idempotency-store.js";
 import type { JobStore } from "./job-store.js";
@@ -12,6 +13,8 @@ export interface Storage {
   jobs: JobStore;
   idempotency: IdempotencyStore;
   changes: ChangeBus;
+  /** The Redis connection and key prefix, when the store is Redis: for counters every server shares. */
+  redis?: { client: Redis; prefix: string };
   /** Connects; the app waits for it before it takes requests. */
   connect(): Promise<void>;
   /** Resolves when the store answers; for `/readyz`. */
@@ -23,6 +26,8 @@ export interface Storage {
 export interface OpenStorageOptions {
   /** How long an idempotency key is kept, in ms (Redis expires keys itself). */
   idempotencyTtlMs: number;
+  /** How long an ended job is kept, in ms (Redis expires records itself). @default 24 h */
+  retentionMs?: number;
   onError: (error: unknown) => void;
 }
 
@@ -56,12 +61,14 @@ export function openStorage(spec: StorageSpec, options: OpenStorageOptions): Sto
         url: spec.url,
         ...(spec.prefix !== undefined && { prefix: spec.prefix }),
         idempotencyTtlMs: options.idempotencyTtlMs,
+        ...(options.retentionMs !== undefined && { retentionMs: options.retentionMs }),
         onError: options.onError,
       });
       return {
         jobs: redis.jobs,
         idempotency: redis.idempotency,
         changes: redis.changes,
+        redis: { client: redis.client, prefix: redis.prefix },
         connect: () => redis.connect(),
         ping: () => redis.ping(),
         close: () => redis.close(),
