@@ -41,6 +41,9 @@ import { installTimelineHooks } from "./timeline/hooks.js";
 import { TimelineRecorder } from "./timeline/recorder.js";
 import { timelineRoutes } from "./timeline/routes.js";
 
+/** How often a server on a shared or lasting store looks for webhook work left to it, in ms. */
+const WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
  * `startServer` to serve it. The `/status` job starts now.
@@ -115,7 +118,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const ping = async () => {
     await (resolved.store === undefined ? storage.ping() : resolved.store.ping?.());
   };
-  app.addHook("onReady", () => storage.connect());
+  app.addHook("onReady", async () => {
+    await storage.connect();
+    webhooks.start();
+  });
   // Cancels (here or on another server sharing the store) wake whoever waits on the job here.
   const { changes } = storage;
   changes.subscribe((change) => {
@@ -126,6 +132,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // that created a job delivers its webhooks: a cancel elsewhere reaches it through `changes`.
   const endpoints = new WebhookEndpoints({
     now,
+    store: storage.webhooks,
     maxPerOwner: MAX_WEBHOOKS_PER_OWNER,
     callbackSecret: webhookOptions.callbackSecret,
   });
@@ -134,6 +141,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler,
     watch,
     endpoints,
+    store: storage.webhooks,
+    findJob: (id) => store.get(id),
+    // Another server's work, or a restart's, is found within this.
+    pollIntervalMs: storage.shared ? WEBHOOK_POLL_INTERVAL_MS : 0,
     now,
     onError,
     onDelivery: ({ outcome }) => metrics.webhookDelivery(outcome),
@@ -144,10 +155,13 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     store,
     idempotencyStore,
     onError: (error) => app.log.error({ err: error }, "could not drop expired records"),
-    onCancel: (record) => changes.publish({ type: "cancelled", record }),
+    onCancel: (record) => {
+      changes.publish({ type: "cancelled", record });
+      webhooks.jobCancelled(record);
+    },
     onCreate: (record) => {
       changes.publish({ type: "created", record });
-      webhooks.jobCreated(record);
+      return webhooks.jobCreated(record);
     },
   });
   const metrics = new Metrics({

@@ -29,8 +29,11 @@ export interface JobServiceOptions {
   etaError: number;
   /** Told of every cancel once the store has it, so whoever waits on the job hears at once. */
   onCancel?: (record: JobRecord) => void;
-  /** Told of every new job once the store has it (not of an idempotent replay). */
-  onCreate?: (record: JobRecord) => void;
+  /**
+   * Told of every new job once the store has it (not of an idempotent replay); the creation is
+   * answered once what it returns has settled.
+   */
+  onCreate?: (record: JobRecord) => void | Promise<void>;
   /** Most jobs pending at once per owner (one owner with auth off); 0 for no limit. */
   maxConcurrentJobs?: number;
   /** Where `Idempotency-Key`s are remembered. */
@@ -293,7 +296,7 @@ export class JobService {
         await store.insert(record);
       }
       if (faults !== undefined) this.#withFaultOverrides++;
-      this.#options.onCreate?.(record);
+      await this.#options.onCreate?.(record);
       this.#sweep(record.createdAt);
       return { record, at: record.createdAt };
     };

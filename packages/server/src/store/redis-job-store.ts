@@ -11,6 +11,8 @@ import {
 } from "./change-bus.js";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
 import type { JobStore, ListRecordsOptions } from "./job-store.js";
+import { RedisWebhookStore } from "./redis-webhook-store.js";
+import type { WebhookStore } from "./webhook-store.js";
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
@@ -76,13 +78,14 @@ const EXPIRE_SCAN = 1_000;
 /**
  * Jobs, idempotency keys and a change bus on one Redis, shared by every server pointed at it.
  * Keys (after the prefix): `job:<id>` (the record as JSON), `jobs` (ids by creation sequence),
- * `seq`, `pending:<owner>` (ids of jobs not cancelled, by end time) and `idem:<scope>:<key>`;
- * changes travel on the `changes` channel. Two connections: one for commands, one subscribed.
+ * `seq`, `pending:<owner>` (ids of jobs not cancelled, by end time), `idem:<scope>:<key>` and
+ * the webhook keys `wh:*` (see `RedisWebhookStore`); changes travel on the `changes` channel. Two connections: one for commands, one subscribed.
  */
 export class RedisStore {
   readonly jobs: JobStore;
   readonly idempotency: IdempotencyStore;
   readonly changes: ChangeBus;
+  readonly webhooks: WebhookStore;
   /** Starts every key and the change channel. */
   readonly prefix: string;
   readonly #client: Redis;
@@ -122,6 +125,7 @@ export class RedisStore {
     this.#pingTimeoutMs = pingTimeoutMs;
     this.jobs = new RedisJobStore(this.#client, prefix, retentionMs);
     this.idempotency = new RedisIdempotencyStore(this.#client, prefix, idempotencyTtlMs);
+    this.webhooks = new RedisWebhookStore(this.#client, prefix, { retentionMs });
     this.changes = new RedisChangeBus(this.#client, this.#subscriber, this.#channel, onError);
   }
 

@@ -2,6 +2,8 @@ import Database from "better-sqlite3";
 import type { JobRecord } from "../jobs/record.js";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
 import type { JobStore, ListRecordsOptions } from "./job-store.js";
+import { SqliteWebhookStore } from "./sqlite-webhook-store.js";
+import type { WebhookStore } from "./webhook-store.js";
 
 type Db = InstanceType<typeof Database>;
 
@@ -38,7 +40,7 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * One SQLite database holding jobs and idempotency keys, so both survive a restart. Synchronous
+ * One SQLite database holding jobs, idempotency keys and webhook state, so all survive a restart. Synchronous
  * under the hood (better-sqlite3): each call is a few microseconds on an indexed table, which
  * costs less than the promise that wraps it. WAL mode lets another process read while this one
  * writes.
@@ -46,6 +48,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore {
   readonly jobs: JobStore;
   readonly idempotency: IdempotencyStore;
+  readonly webhooks: WebhookStore;
   readonly #db: Db;
 
   constructor({ path, maxKeysPerScope = 10_000 }: SqliteStoreOptions) {
@@ -60,6 +63,7 @@ export class SqliteStore {
     this.#db.exec(SCHEMA);
     this.jobs = new SqliteJobStore(this.#db);
     this.idempotency = new SqliteIdempotencyStore(this.#db, maxKeysPerScope);
+    this.webhooks = new SqliteWebhookStore(this.#db);
   }
 
   async ping(): Promise<void> {

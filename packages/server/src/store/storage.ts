@@ -4,6 +4,8 @@ import type { IdempotencyStore } from "./idempotency-store.js";
 import type { JobStore } from "./job-store.js";
 import { MemoryIdempotencyStore } from "./memory-idempotency-store.js";
 import { MemoryJobStore } from "./memory-job-store.js";
+import { MemoryWebhookStore } from "./memory-webhook-store.js";
+import type { WebhookStore } from "./webhook-store.js";
 import { RedisStore } from "./redis-job-store.js";
 import { SqliteStore } from "./sqlite-job-store.js";
 import type { StorageSpec } from "./storage-spec.js";
@@ -13,6 +15,10 @@ export interface Storage {
   jobs: JobStore;
   idempotency: IdempotencyStore;
   changes: ChangeBus;
+  /** Webhook endpoints, secrets, pending deliveries and attempts. */
+  webhooks: WebhookStore;
+  /** Whether the store outlives this server or is shared: others may leave work in it. */
+  shared: boolean;
   /** The Redis connection and key prefix, when the store is Redis: for counters every server shares. */
   redis?: { client: Redis; prefix: string };
   /** Connects; the app waits for it before it takes requests. */
@@ -40,6 +46,8 @@ export function openStorage(spec: StorageSpec, options: OpenStorageOptions): Sto
         jobs,
         idempotency: new MemoryIdempotencyStore(),
         changes: new InProcessChangeBus(options.onError),
+        webhooks: new MemoryWebhookStore(),
+        shared: false,
         connect: async () => {},
         ping: () => jobs.ping(),
         close: async () => {},
@@ -51,6 +59,8 @@ export function openStorage(spec: StorageSpec, options: OpenStorageOptions): Sto
         jobs: sqlite.jobs,
         idempotency: sqlite.idempotency,
         changes: new InProcessChangeBus(options.onError),
+        webhooks: sqlite.webhooks,
+        shared: true,
         connect: async () => {},
         ping: () => sqlite.ping(),
         close: async () => sqlite.close(),
@@ -68,6 +78,8 @@ export function openStorage(spec: StorageSpec, options: OpenStorageOptions): Sto
         jobs: redis.jobs,
         idempotency: redis.idempotency,
         changes: redis.changes,
+        webhooks: redis.webhooks,
+        shared: true,
         redis: { client: redis.client, prefix: redis.prefix },
         connect: () => redis.connect(),
         ping: () => redis.ping(),
