@@ -178,7 +178,9 @@ describe.each([
       );
       expect(await jobs.insertWithin!(record({ owner: "b", createdAt: at }), 5)).toBe(true);
       // Once the five have ended there is room again.
-      expect(await jobs.insertWithin!(record({ owner: "a", createdAt: at + 20_000 }), 5)).toBe(true);
+      expect(await jobs.insertWithin!(record({ owner: "a", createdAt: at + 20_000 }), 5)).toBe(
+        true,
+      );
     });
   });
 

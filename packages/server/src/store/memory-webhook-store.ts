@@ -67,7 +67,8 @@ export class MemoryWebhookStore implements WebhookStore {
     const claimed: WebhookTask[] = [];
     for (const task of this.#tasks.values()) {
       if (claimed.length === limit) break;
-      if (task.dueAt <= now && task.leasedUntil <= now) claimed.push(this.#lease(task, now, leaseMs));
+      if (task.dueAt <= now && task.leasedUntil <= now)
+        claimed.push(this.#lease(task, now, leaseMs));
     }
     return claimed;
   }

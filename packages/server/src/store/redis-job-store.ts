@@ -331,8 +331,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async claim(claim: IdempotencyRecord, holdMs: number): Promise<IdempotencyRecord | undefined> {
     const key = this.#key(claim.scope, claim.key);
     const holder = (await this.#redis.eval(CLAIM, 1, key, JSON.stringify(claim), holdMs)) as
-      | string
-      | null;
+      string | null;
     return holder === null ? undefined : (JSON.parse(holder) as IdempotencyRecord);
   }
 

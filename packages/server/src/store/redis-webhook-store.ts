@@ -86,7 +86,11 @@ export class RedisWebhookStore implements WebhookStore {
   readonly #historyPerKey: number;
   readonly #retentionMs: number;
 
-  constructor(redis: Redis, prefix: string, { historyPerKey = 100, retentionMs }: RedisWebhookStoreOptions) {
+  constructor(
+    redis: Redis,
+    prefix: string,
+    { historyPerKey = 100, retentionMs }: RedisWebhookStoreOptions,
+  ) {
     this.#redis = redis;
     this.#p = `${prefix}wh:`;
     this.#historyPerKey = historyPerKey;

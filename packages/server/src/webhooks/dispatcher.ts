@@ -161,7 +161,13 @@ export class WebhookDispatcher {
       }
       const id = jobTaskId(record.id);
       await this.#store.addTasks([
-        { id, dueAt: endOf(record), leasedUntil: 0, lease: "", work: { type: "job", jobId: record.id } },
+        {
+          id,
+          dueAt: endOf(record),
+          leasedUntil: 0,
+          lease: "",
+          work: { type: "job", jobId: record.id },
+        },
       ]);
       if (this.#closed) return;
       const unwatch = this.#watch.watch(record, () => {
@@ -334,7 +340,10 @@ export class WebhookDispatcher {
       outcome: delivered ? "delivered" : last ? "failed" : "retrying",
       nextRetryAt: nextRetryAt === null ? null : new Date(nextRetryAt).toISOString(),
     };
-    await this.#store.addAttempt(webhookId === null ? `job:${event.jobId}` : `wh:${webhookId}`, attempt);
+    await this.#store.addAttempt(
+      webhookId === null ? `job:${event.jobId}` : `wh:${webhookId}`,
+      attempt,
+    );
     const retry: WebhookTask[] =
       nextRetryAt === null
         ? []
