@@ -29,7 +29,11 @@ export class MemoryWebhookStore implements WebhookStore {
   }
 
   async addEndpoint(endpoint: WebhookEndpoint, maxPerOwner: number): Promise<boolean> {
-    if ((await this.endpoints(endpoint.owner ?? "")).length >= maxPerOwner) return false;
+    // Counted and added in one synchronous step: two requests cannot both take the last place.
+    const owner = endpoint.owner ?? "";
+    let count = 0;
+    for (const each of this.#endpoints.values()) if ((each.owner ?? "") === owner) count++;
+    if (count >= maxPerOwner) return false;
     this.#endpoints.set(endpoint.id, structuredClone(endpoint));
     return true;
   }
