@@ -154,6 +154,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ...resolved,
     store,
     idempotencyStore,
+    onExpire: (before) => storage.webhooks.expire(before),
     onError: (error) => app.log.error({ err: error }, "could not drop expired records"),
     onCancel: (record) => {
       changes.publish({ type: "cancelled", record });

@@ -42,6 +42,8 @@ export interface JobServiceOptions {
   idempotencyTtlMs?: number;
   /** How long an ended job is kept, in ms; the store forgets it afterwards. */
   retentionMs?: number;
+  /** Drops what else hangs on jobs ended before `before` (webhook attempts), with the jobs. */
+  onExpire?: (before: number) => Promise<void>;
   /** Hears a failed clean-up of expired records. */
   onError?: (error: unknown) => void;
 }
@@ -338,13 +340,16 @@ export class JobService {
    * jobs of the last retention period, whatever the run's length. Detached from the request.
    */
   #sweep(now: number): void {
-    const { retentionMs, store, idempotencyStore, idempotencyTtlMs, onError } = this.#options;
+    const { retentionMs, store, idempotencyStore, idempotencyTtlMs, onExpire, onError } =
+      this.#options;
     if (retentionMs === undefined || now < this.#nextSweepAt) return;
     this.#nextSweepAt = now + Math.min(Math.max(1, retentionMs / 10), MAX_SWEEP_INTERVAL_MS);
     const ttl = Math.min(idempotencyTtlMs ?? retentionMs, retentionMs);
-    Promise.all([store.expire?.(now - retentionMs), idempotencyStore?.expire?.(now - ttl)]).catch(
-      (error: unknown) => onError?.(error),
-    );
+    Promise.all([
+      store.expire?.(now - retentionMs),
+      idempotencyStore?.expire?.(now - ttl),
+      onExpire?.(now - retentionMs),
+    ]).catch((error: unknown) => onError?.(error));
   }
 
   // Every record takes exactly two draws from `random`, outcome then failure, and one from
