@@ -157,8 +157,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     onExpire: (before) => storage.webhooks.expire(before),
     onError: (error) => app.log.error({ err: error }, "could not drop expired records"),
     onCancel: (record) => {
-      changes.publish({ type: "cancelled", record });
+      // First: while the job is still watched here, its watch sends the events.
       webhooks.jobCancelled(record);
+      changes.publish({ type: "cancelled", record });
     },
     onCreate: (record) => {
       changes.publish({ type: "created", record });

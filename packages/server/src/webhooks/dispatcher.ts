@@ -198,7 +198,9 @@ export class WebhookDispatcher {
   /** The endpoint is gone: drop its retries here (other servers drop theirs when due). */
   endpointDeleted(id: string): void {
     for (const [taskId, delivery] of this.#active) {
-      if (delivery.webhookId === id) this.#finish(taskId);
+      if (delivery.webhookId !== id) continue;
+      this.#finish(taskId);
+      this.#detach(this.#drop(taskId));
     }
   }
 
@@ -319,8 +321,13 @@ export class WebhookDispatcher {
     } finally {
       cancelTimeout();
     }
-    // Closed, or the endpoint deleted, while the attempt was in flight: nothing more to do.
-    if (this.#active.get(task.id) !== delivery) return;
+    // Closed while the attempt was in flight: the task is left to another server. The endpoint
+    // deleted: its delivery ends unsent.
+    if (this.#closed) return;
+    if (this.#active.get(task.id) !== delivery) {
+      await this.#store.complete(task, []);
+      return;
+    }
 
     const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
     const last = delivered || attempts >= this.#maxAttempts;
@@ -361,6 +368,12 @@ export class WebhookDispatcher {
     } catch (caught) {
       this.#onError(caught);
     }
+  }
+
+  /** Ends a task unsent, unless another claim on it holds. */
+  async #drop(taskId: string): Promise<void> {
+    const task = await this.#store.claim(taskId, this.#now(), this.#leaseMs);
+    if (task !== undefined) await this.#store.complete(task, []);
   }
 
   #finish(taskId: string): void {
