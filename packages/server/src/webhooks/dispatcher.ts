@@ -360,7 +360,9 @@ export class WebhookDispatcher {
       if (this.#active.get(task.id) === delivery) this.#active.delete(task.id);
     } else {
       delivery.stop = this.#scheduler.schedule(nextRetryAt, () => {
-        if (this.#active.get(task.id) === delivery) this.#run(task.id);
+        if (this.#active.get(task.id) !== delivery) return;
+        delete delivery.stop;
+        this.#detach(this.#retry(task.id, delivery));
       });
     }
     try {
@@ -368,6 +370,13 @@ export class WebhookDispatcher {
     } catch (caught) {
       this.#onError(caught);
     }
+  }
+
+  /** The retry scheduled here, unless another server has claimed it first. */
+  async #retry(taskId: string, delivery: Delivery): Promise<void> {
+    const task = await this.#store.claim(taskId, this.#now(), this.#leaseMs);
+    if (task !== undefined) await this.#perform(task);
+    else if (this.#active.get(taskId) === delivery) this.#active.delete(taskId);
   }
 
   /** Ends a task unsent, unless another claim on it holds. */
