@@ -27,6 +27,7 @@ const child = fileURLToPath(new URL("./child.ts", import.meta.url));
 const run = promisify(execFile);
 const load = loadavg()[0]!;
 const rows: string[] = [];
+const results: Result[] = [];
 for (const { label, retentionMs } of RUNS) {
   const config = { jobs: JOBS, spacingMs: SPACING_MS, retentionMs };
   const { stdout } = await run(
@@ -41,13 +42,21 @@ for (const { label, retentionMs } of RUNS) {
     result.kept.toLocaleString("en-US"),
     `${before.rssMb.toFixed(0)} MB`,
     `${after.rssMb.toFixed(0)} MB`,
+    `${before.heapMb.toFixed(0)} MB`,
     `${after.heapMb.toFixed(0)} MB`,
-    `${(((after.heapMb - before.heapMb) * 2 ** 20) / Math.max(1, result.kept)).toFixed(0)} B`,
     `${result.seconds.toFixed(1)} s`,
   ];
+  results.push(result);
   rows.push(`| ${row.join(" | ")} |`);
   console.log(row.join("  "));
 }
+
+// What one more kept job costs: the heap's difference between the runs that keep the most and
+// the fewest, over the difference in jobs kept (the rest of the heap is the same in both).
+const most = results[0]!;
+const fewest = results.at(-1)!;
+const perJob =
+  ((most.after.heapMb - fewest.after.heapMb) * 2 ** 20) / Math.max(1, most.kept - fewest.kept);
 
 const report = `# Server memory after ${JOBS.toLocaleString("en-US")} created jobs
 
@@ -59,8 +68,12 @@ in all), jobs of the default 10 s. Memory is \`process.memoryUsage()\` after a f
 the first create and after the last. "kept" is the jobs the store still holds at the end (from
 \`/metrics\`). ${cpus().length} cores, load average ${load.toFixed(2)} at the start.
 
-| retention | kept | RSS before | RSS after | heap after | heap per kept job | time |
+| retention | kept | RSS before | RSS after | heap before | heap after | time |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
+
+A kept job costs about ${perJob.toFixed(0)} B of heap (its frozen record and index entries): the
+heap difference between the first and last rows over the difference in jobs kept. RSS is above
+the heap by what V8 and the allocator keep from the garbage of the run's requests.
 `;
 writeFileSync(new URL("../results/memory.md", import.meta.url), report);
