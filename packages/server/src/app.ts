@@ -129,7 +129,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
 
   // Signed webhooks when jobs end, timed on the same scheduler; see src/webhooks/. The server
-  // that created a job delivers its webhooks: a cancel elsewhere reaches it through `changes`.
+  // that created a job sends its webhooks (a cancel elsewhere reaches it through `changes`);
+  // the work is in the store, so another server, or a restart, sends what it could not.
   const endpoints = new WebhookEndpoints({
     now,
     store: storage.webhooks,
