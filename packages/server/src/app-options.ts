@@ -4,6 +4,7 @@ import { defaultSetTimer, type SetTimer } from "./events/scheduler.js";
 import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
 import { MAX_LATENCY_MS, toLatencyRange, type LatencyRange } from "./faults/latency.js";
 import { IDEMPOTENCY_TTL_MS } from "./jobs/idempotency.js";
+import { RETENTION_MS } from "./jobs/retention.js";
 import { createRandom, type Random } from "./jobs/random.js";
 import type { IdempotencyStore } from "./store/idempotency-store.js";
 import type { TimelineRecorderOptions } from "./timeline/recorder.js";
@@ -162,10 +163,17 @@ export interface AppOptions extends WebhookAppOptions {
    */
   idempotencyStore?: IdempotencyStore;
   /**
-   * How long an `Idempotency-Key` is remembered, in ms.
-   * @default 86_400_000 (24 h)
+   * How long an `Idempotency-Key` is remembered, in ms; never longer than `retentionMs`.
+   * @default 86_400_000 (24 h), or `retentionMs` when shorter
    */
   idempotencyTtlMs?: number;
+  /**
+   * How long a job is kept after it ended (completed, failed or was cancelled), in ms, with its
+   * webhook deliveries; afterwards it is forgotten (`404`). Pending jobs are always kept. Bounds
+   * the memory of a long run: the store holds the jobs of about the last retention period.
+   * @default 86_400_000 (24 h)
+   */
+  retentionMs?: number;
   /**
    * Bounds of the per-job request timelines (`GET /jobs/:id/timeline`).
    * @default { maxEntriesPerJob: 100, maxJobs: 1_000, maxClientsPerJob: 32 }
@@ -237,7 +245,9 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     maxConcurrentJobs: options.maxConcurrentJobs ?? 0,
     apiKeys: options.apiKeys ?? [],
     idempotencyStore: options.idempotencyStore,
-    idempotencyTtlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
+    retentionMs: options.retentionMs ?? RETENTION_MS,
+    idempotencyTtlMs:
+      options.idempotencyTtlMs ?? Math.min(IDEMPOTENCY_TTL_MS, options.retentionMs ?? RETENTION_MS),
   };
   const { pendingDurationMs, errorProbability, bodyLimit, maxListLimit } = resolved;
   if (!(Number.isFinite(pendingDurationMs) && pendingDurationMs >= 0)) {
@@ -322,6 +332,9 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
       typeof idempotencyStore.put !== "function")
   ) {
     fail("idempotencyStore", "an IdempotencyStore (get, put)", idempotencyStore);
+  }
+  if (!(Number.isSafeInteger(resolved.retentionMs) && resolved.retentionMs > 0)) {
+    fail("retentionMs", "a positive integer", resolved.retentionMs);
   }
   if (!(Number.isSafeInteger(resolved.idempotencyTtlMs) && resolved.idempotencyTtlMs > 0)) {
     fail("idempotencyTtlMs", "a positive integer", resolved.idempotencyTtlMs);

@@ -41,6 +41,9 @@ import { installTimelineHooks } from "./timeline/hooks.js";
 import { TimelineRecorder } from "./timeline/recorder.js";
 import { timelineRoutes } from "./timeline/routes.js";
 
+/** How often a server on a shared or lasting store looks for webhook work left to it, in ms. */
+const WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
 /**
  * The simulator as a Fastify app, not yet listening: call `app.inject()` in tests, or use
  * `startServer` to serve it. The `/status` job starts now.
@@ -107,6 +110,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // The store `storage` names, unless objects were passed; the app owns (connects, closes) it.
   const storage = openStorage(resolved.storage, {
     idempotencyTtlMs: resolved.idempotencyTtlMs,
+    retentionMs: resolved.retentionMs,
     onError: (error) => app.log.error({ err: error }, "store error"),
   });
   const store = resolved.store ?? storage.jobs;
@@ -114,7 +118,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const ping = async () => {
     await (resolved.store === undefined ? storage.ping() : resolved.store.ping?.());
   };
-  app.addHook("onReady", () => storage.connect());
+  app.addHook("onReady", async () => {
+    await storage.connect();
+    webhooks.start();
+  });
   // Cancels (here or on another server sharing the store) wake whoever waits on the job here.
   const { changes } = storage;
   changes.subscribe((change) => {
@@ -122,9 +129,11 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
 
   // Signed webhooks when jobs end, timed on the same scheduler; see src/webhooks/. The server
-  // that created a job delivers its webhooks: a cancel elsewhere reaches it through `changes`.
+  // that created a job sends its webhooks (a cancel elsewhere reaches it through `changes`);
+  // the work is in the store, so another server, or a restart, sends what it could not.
   const endpoints = new WebhookEndpoints({
     now,
+    store: storage.webhooks,
     maxPerOwner: MAX_WEBHOOKS_PER_OWNER,
     callbackSecret: webhookOptions.callbackSecret,
   });
@@ -133,6 +142,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler,
     watch,
     endpoints,
+    store: storage.webhooks,
+    findJob: (id) => store.get(id),
+    // Another server's work, or a restart's, is found within this.
+    pollIntervalMs: storage.shared ? WEBHOOK_POLL_INTERVAL_MS : 0,
     now,
     onError,
     onDelivery: ({ outcome }) => metrics.webhookDelivery(outcome),
@@ -142,10 +155,16 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ...resolved,
     store,
     idempotencyStore,
-    onCancel: (record) => changes.publish({ type: "cancelled", record }),
+    onExpire: (before) => storage.webhooks.expire(before),
+    onError: (error) => app.log.error({ err: error }, "could not drop expired records"),
+    onCancel: (record) => {
+      // First: while the job is still watched here, its watch sends the events.
+      webhooks.jobCancelled(record);
+      changes.publish({ type: "cancelled", record });
+    },
     onCreate: (record) => {
       changes.publish({ type: "created", record });
-      webhooks.jobCreated(record);
+      return webhooks.jobCreated(record);
     },
   });
   const metrics = new Metrics({
@@ -191,7 +210,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   app.addHook("onRequest", identifyCaller(new ApiKeys(resolved.apiKeys)));
   app.addHook("onRequest", faults.prepare);
   if (resolved.rateLimit > 0) {
-    app.addHook("onRequest", rateLimiter(app, { max: resolved.rateLimit, now }));
+    app.addHook(
+      "onRequest",
+      rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }),
+    );
   }
   app.addHook("onRequest", requireApiKey);
   app.addHook("onRequest", faults.inject);

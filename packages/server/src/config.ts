@@ -49,6 +49,8 @@ export interface ServerConfig extends Required<
   webhookRetryDelayMs?: number;
   /** STORE: `memory`, `sqlite:PATH` or `redis://HOST:PORT`, checked here. */
   storage?: string;
+  /** RETENTION, read in seconds: how long an ended job is kept. */
+  retentionMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,7 +68,7 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS, API_KEYS and STORE, and the webhook settings WEBHOOK_SECRET,
+ * MAX_CONCURRENT_JOBS, API_KEYS, STORE and RETENTION (seconds), and the webhook settings WEBHOOK_SECRET,
  * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds). Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
@@ -165,6 +167,13 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       parse(env, "STORE", undefined, STORAGE_EXPECTED, (raw) =>
         parseStorage(raw) === undefined ? undefined : raw,
       ),
+    ),
+    ...optional(
+      "retentionMs",
+      parse(env, "RETENTION", undefined, "a number of seconds >= 0.001", (raw) => {
+        const ms = toMs(raw);
+        return ms !== undefined && ms > 0 ? ms : undefined;
+      }),
     ),
     ...webhookSettings(env),
   };

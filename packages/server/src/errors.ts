@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   method_not_allowed: 405,
   job_not_pending: 409,
+  request_in_progress: 409,
   webhook_limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

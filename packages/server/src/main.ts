@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from "./config-error.js";
 import { loadConfig, type ServerConfig } from "./config.js";
+import { RETENTION_MS } from "./jobs/retention.js";
 import { startServer } from "./start.js";
 import { parseStorage } from "./store/storage-spec.js";
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       // How many keys, never the keys.
       apiKeys: config.apiKeys?.length ?? 0,
       store: storeKind(config.storage),
+      retentionMs: config.retentionMs ?? RETENTION_MS,
     },
     `${NAME} listening on ${url}`,
   );

@@ -42,6 +42,9 @@ describe("buildApp options", () => {
     ["apiKeys", { apiKeys: [""] }],
     ["idempotencyStore", { idempotencyStore: {} as AppOptions["idempotencyStore"] & object }],
     ["idempotencyTtlMs", { idempotencyTtlMs: 0 }],
+    ["retentionMs", { retentionMs: 0 }],
+    ["retentionMs", { retentionMs: 1.5 }],
+    ["retentionMs", { retentionMs: "1d" as unknown as number }],
   ])("throws a TypeError naming %s", (name, options) => {
     expect(() => buildApp(options)).toThrow(TypeError);
     expect(() => buildApp(options)).toThrow(`\`${name}\``);

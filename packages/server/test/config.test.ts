@@ -209,3 +209,17 @@ describe("loadConfig: faults, limits and auth", () => {
     expect((caught as ConfigError).message).toContain(`${name}=`);
   });
 });
+
+describe("loadConfig: RETENTION", () => {
+  it("reads seconds, fractions allowed, and is absent when unset", () => {
+    expect(loadConfig({ RETENTION: "3600" })).toMatchObject({ retentionMs: 3_600_000 });
+    expect(loadConfig({ RETENTION: "0.5" })).toMatchObject({ retentionMs: 500 });
+    expect(loadConfig({ RETENTION: "" })).not.toHaveProperty("retentionMs");
+  });
+
+  it.each(["0", "-1", "a day", "1e3"])("rejects RETENTION=%s naming it", (value) => {
+    const caught = configErrorOf({ RETENTION: value });
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe("RETENTION");
+  });
+});

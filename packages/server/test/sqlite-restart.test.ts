@@ -4,7 +4,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { buildApp, SqliteStore, type JobView } from "../src/index.js";
-import { expectError, fakeClock, injectOnClock, START, type FakeClock } from "./helpers.js";
+import { Webhook } from "standardwebhooks";
+import { expectError, fakeClock, injectOnClock, settle, START, type FakeClock } from "./helpers.js";
+import { fakeReceiver, register } from "./webhook-helpers.js";
 
 function tempFile(): string {
   const dir = mkdtempSync(join(tmpdir(), "ts-sqlite-"));
@@ -137,5 +139,53 @@ describe("the SQLite store across a restart", () => {
     await store.idempotency.put(record("k4"));
     expect(await store.idempotency.get("a", "k3")).toBeUndefined();
     expect(await store.idempotency.get("a", "k2")).toEqual(record("k2"));
+  });
+});
+
+describe("webhooks on the SQLite store across a restart", () => {
+  it("delivers, once, what a job that ended while the server was down had to send", async () => {
+    const path = tempFile();
+    // The real time, so that the signature's timestamp verifies.
+    const clock = fakeClock(Date.now());
+    const receiver = fakeReceiver(clock);
+    const open = () => {
+      const built = buildApp({
+        storage: `sqlite:${path}`,
+        now: clock.now,
+        setTimer: clock.setTimer,
+        errorProbability: 0,
+        webhookFetch: receiver.fetch,
+      });
+      onTestFinished(() => built.close());
+      return built;
+    };
+    const first = open();
+    await first.ready();
+    const endpoint = await register(first, { url: "http://receiver.test/hook" });
+    const job = (
+      await first.inject({
+        method: "POST",
+        url: "/jobs",
+        payload: { pendingDurationMs: 1_000 },
+      })
+    ).json<JobView>();
+    await first.close();
+    clock.advance(5_000);
+    expect(receiver.sent).toHaveLength(0);
+
+    const second = open();
+    await second.ready();
+    await settle();
+    expect(receiver.sent).toHaveLength(1);
+    const payload = new Webhook(endpoint.secret).verify(
+      receiver.sent[0]!.body,
+      receiver.sent[0]!.headers,
+    );
+    expect(payload).toMatchObject({ type: "job.completed", data: { id: job.id } });
+    clock.advance(60_000);
+    await settle();
+    expect(receiver.sent).toHaveLength(1);
+    const attempts = (await second.inject({ url: `/webhooks/${endpoint.id}/deliveries` })).json();
+    expect(attempts.data).toMatchObject([{ jobId: job.id, outcome: "delivered" }]);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { IdempotencyStore, JobRecord, JobStore } from "../src/index.js";
 import { parseStorage } from "../src/index.js";
@@ -9,17 +10,22 @@ import { REDIS_URL, redisStorage } from "../../../test/support/redis.js";
 import { START } from "./helpers.js";
 
 /** A fresh, empty store of each kind, closed after the test. */
-async function open(kind: string): Promise<{ jobs: JobStore; idempotency: IdempotencyStore }> {
+async function open(
+  kind: string,
+  redis?: string,
+  retentionMs?: number,
+): Promise<{ jobs: JobStore; idempotency: IdempotencyStore }> {
   let spec = kind;
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "ts-store-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     spec = `sqlite:${join(dir, "jobs.db")}`;
   } else if (kind === "redis") {
-    spec = redisStorage();
+    spec = redis ?? redisStorage();
   }
   const storage = openStorage(parseStorage(spec)!, {
     idempotencyTtlMs: 60_000,
+    ...(retentionMs !== undefined && { retentionMs }),
     onError: (error) => {
       throw error;
     },
@@ -155,6 +161,60 @@ describe.each([
       const { jobs } = await open(kind);
       await expect(jobs.ping?.()).resolves.toBeUndefined();
     });
+
+    it("inserts within a limit of pending jobs, counted in the same step, per owner", async () => {
+      const { jobs } = await open(kind);
+      const at = START + 2_000_000;
+      const ended = record({ owner: "a", createdAt: at - 5_000, pendingDurationMs: 1_000 });
+      await jobs.insert(ended);
+      // Twenty at once: however the store interleaves them, exactly five find room.
+      const contenders = Array.from({ length: 20 }, () => record({ owner: "a", createdAt: at }));
+      const admitted = await Promise.all(contenders.map((each) => jobs.insertWithin!(each, 5)));
+      expect(admitted.filter(Boolean)).toHaveLength(5);
+      expect(await jobs.pendingOf("a", at)).toHaveLength(5);
+      const refused = contenders.filter((_, index) => !admitted[index]);
+      expect(await jobs.getMany!(refused.map((each) => each.id))).toEqual(
+        refused.map(() => undefined),
+      );
+      expect(await jobs.insertWithin!(record({ owner: "b", createdAt: at }), 5)).toBe(true);
+      // Once the five have ended there is room again.
+      expect(await jobs.insertWithin!(record({ owner: "a", createdAt: at + 20_000 }), 5)).toBe(
+        true,
+      );
+    });
+  });
+
+  describe.skipIf(skip || kind === "redis")("retention", () => {
+    it("forgets jobs that ended before a moment, by their end; pending ones stay", async () => {
+      const { jobs } = await open(kind);
+      const at = START + 3_000_000;
+      const old = record({ createdAt: at - 10_000, pendingDurationMs: 1_000 });
+      const recent = record({ createdAt: at - 10_000, pendingDurationMs: 9_500 });
+      const cancelledEarly = record({ createdAt: at - 9_000, pendingDurationMs: 60_000 });
+      const pending = record({ createdAt: at - 8_000, pendingDurationMs: 60_000 });
+      for (const each of [old, recent, cancelledEarly, pending]) await jobs.insert(each);
+      await jobs.update({ ...cancelledEarly, cancelledAt: at - 8_500 });
+      await jobs.expire!(at - 1_000);
+      expect(await jobs.get(old.id)).toBeUndefined();
+      expect(await jobs.get(cancelledEarly.id)).toBeUndefined();
+      expect((await jobs.list({ limit: 10 })).map((each) => each.id)).toEqual([
+        recent.id,
+        pending.id,
+      ]);
+      expect(await jobs.list({ after: recent.id, limit: 10 })).toEqual([pending]);
+    });
+
+    it("forgets idempotency keys created before a moment", async () => {
+      const { idempotency } = await open(kind);
+      const base = { fingerprint: "f".repeat(64), jobId: "job_1" };
+      await idempotency.put({ ...base, scope: "a", key: "old", createdAt: START });
+      await idempotency.put({ ...base, scope: "a", key: "new", createdAt: START + 5_000 });
+      await idempotency.put({ ...base, scope: "b", key: "old", createdAt: START + 1 });
+      await idempotency.expire!(START + 1_000);
+      expect(await idempotency.get("a", "old")).toBeUndefined();
+      expect(await idempotency.get("b", "old")).toBeUndefined();
+      expect(await idempotency.get("a", "new")).toMatchObject({ key: "new" });
+    });
   });
 
   describe.skipIf(skip)("idempotency keys", () => {
@@ -192,5 +252,44 @@ describe.each([
       read.jobId = "job_changed_too";
       expect(await idempotency.get("key_a", "order-1")).toEqual(saved());
     });
+  });
+});
+
+describe.skipIf(REDIS_URL === undefined)("the redis store, shared by several servers", () => {
+  it("claims an idempotency key once: the holder is told to the others until released", async () => {
+    const { idempotency } = await open("redis");
+    const claim = { scope: "a", key: "k", fingerprint: "f", jobId: "", createdAt: START };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => idempotency.claim!(claim, 60_000)),
+    );
+    expect(answers.filter((answer) => answer === undefined)).toHaveLength(1);
+    expect(answers.filter((answer) => answer !== undefined)).toEqual(Array(9).fill(claim));
+    await idempotency.release!("a", "k");
+    expect(await idempotency.claim!(claim, 60_000)).toBeUndefined();
+    await idempotency.put({ ...claim, jobId: "job_1" });
+    expect(await idempotency.claim!(claim, 60_000)).toEqual({ ...claim, jobId: "job_1" });
+  });
+
+  it("lets Redis expire a record a retention period after the job's end", async () => {
+    const storage = redisStorage();
+    const { jobs } = await open("redis", storage, 60_000);
+    const raw = new Redis(REDIS_URL!);
+    onTestFinished(() => raw.disconnect());
+    const prefix = new URL(storage).searchParams.get("prefix")!;
+    const job = record({ pendingDurationMs: 10_000 });
+    await jobs.insert(job);
+    const ttl = await raw.pttl(`${prefix}job:${job.id}`);
+    expect(ttl).toBeGreaterThan(69_000);
+    expect(ttl).toBeLessThanOrEqual(70_000);
+    await jobs.update({ ...job, cancelledAt: job.createdAt + 1_000 });
+    const afterCancel = await raw.pttl(`${prefix}job:${job.id}`);
+    expect(afterCancel).toBeGreaterThan(59_000);
+    expect(afterCancel).toBeLessThanOrEqual(60_000);
+    // A record Redis dropped leaves the creation index on the next clean-up.
+    await raw.del(`${prefix}job:${job.id}`);
+    const kept = record();
+    await jobs.insert(kept);
+    await jobs.expire!(0);
+    expect(await raw.zrange(`${prefix}jobs`, 0, -1)).toEqual([kept.id]);
   });
 });

@@ -8,6 +8,7 @@ import { retryDelayMs } from "../src/webhooks/backoff.js";
 import { DeliveryLog, type DeliveryAttempt } from "../src/webhooks/delivery-log.js";
 import { WebhookDispatcher, type DeliveryOutcome } from "../src/webhooks/dispatcher.js";
 import { WebhookEndpoints } from "../src/webhooks/endpoints.js";
+import { MemoryWebhookStore } from "../src/store/memory-webhook-store.js";
 import { isWebhookSecret, newWebhookSecret } from "../src/webhooks/secret.js";
 import { fakeClock, settle } from "./helpers.js";
 import { fakeReceiver } from "./webhook-helpers.js";
@@ -117,7 +118,8 @@ describe("WebhookDispatcher", () => {
   it("tells onDelivery of every attempt, and survives an onDelivery that throws", async () => {
     const clock = fakeClock(Date.now());
     const scheduler = new Scheduler({ now: clock.now, setTimer: clock.setTimer });
-    const endpoints = new WebhookEndpoints({ now: clock.now, maxPerOwner: 5 });
+    const store = new MemoryWebhookStore();
+    const endpoints = new WebhookEndpoints({ now: clock.now, store, maxPerOwner: 5 });
     const receiver = fakeReceiver(clock, (n) => (n === 1 ? 500 : 200));
     const outcomes: DeliveryOutcome[] = [];
     const errors: unknown[] = [];
@@ -125,6 +127,8 @@ describe("WebhookDispatcher", () => {
       scheduler,
       watch: new JobWatch(scheduler),
       endpoints,
+      store,
+      findJob: async (id) => (id === record.id ? record : undefined),
       now: clock.now,
       random: () => 0,
       fetch: receiver.fetch,
@@ -145,7 +149,7 @@ describe("WebhookDispatcher", () => {
       owner: "key_owner",
       callbackUrl: "http://receiver.test/",
     };
-    dispatcher.jobCreated(record);
+    await dispatcher.jobCreated(record);
     clock.advance(100);
     await settle();
     clock.advance(500);
@@ -156,6 +160,6 @@ describe("WebhookDispatcher", () => {
     ]);
     expect(errors).toHaveLength(2);
     expect(dispatcher.pending).toBe(0);
-    expect(dispatcher.jobDeliveries("job_direct")).toHaveLength(2);
+    expect(await dispatcher.jobDeliveries("job_direct")).toHaveLength(2);
   });
 });

@@ -344,7 +344,7 @@ describe("HeyGen jobs", () => {
     };
     for (const record of [success, failure]) {
       await store.insert(record);
-      dispatcherOf(app).jobCreated(record);
+      await dispatcherOf(app).jobCreated(record);
     }
     await advance(clock, 1_000);
     expect(sent).toHaveLength(4);

@@ -30,3 +30,8 @@ function progressAt(record: JobRecord, time: number): number {
   // Floor to 4 decimals so a pending job never reads as 1 (done) and the JSON stays short.
   return Math.min(Math.floor(fraction * 10_000) / 10_000, 0.9999);
 }
+
+/** When the job ended or will end: its cancel, else the end of its pending time. */
+export function endOf(record: JobRecord): number {
+  return record.cancelledAt ?? record.createdAt + record.pendingDurationMs;
+}

@@ -2,7 +2,7 @@ import { ApiError } from "../errors.js";
 import type { FaultOverrides } from "../faults/decide.js";
 import type { FaultKind } from "../faults/kinds.js";
 import { toLatencyRange } from "../faults/latency.js";
-import type { IdempotencyStore } from "../store/idempotency-store.js";
+import type { IdempotencyRecord, IdempotencyStore } from "../store/idempotency-store.js";
 import type { JobStore } from "../store/job-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { deriveState, type JobStatus } from "./derive.js";
@@ -29,15 +29,30 @@ export interface JobServiceOptions {
   etaError: number;
   /** Told of every cancel once the store has it, so whoever waits on the job hears at once. */
   onCancel?: (record: JobRecord) => void;
-  /** Told of every new job once the store has it (not of an idempotent replay). */
-  onCreate?: (record: JobRecord) => void;
+  /**
+   * Told of every new job once the store has it (not of an idempotent replay); the creation is
+   * answered once what it returns has settled.
+   */
+  onCreate?: (record: JobRecord) => void | Promise<void>;
   /** Most jobs pending at once per owner (one owner with auth off); 0 for no limit. */
   maxConcurrentJobs?: number;
   /** Where `Idempotency-Key`s are remembered. */
   idempotencyStore?: IdempotencyStore;
   /** How long a key is remembered, in ms. */
   idempotencyTtlMs?: number;
+  /** How long an ended job is kept, in ms; the store forgets it afterwards. */
+  retentionMs?: number;
+  /** Drops what else hangs on jobs ended before `before` (webhook attempts), with the jobs. */
+  onExpire?: (before: number) => Promise<void>;
+  /** Hears a failed clean-up of expired records. */
+  onError?: (error: unknown) => void;
 }
+
+/** How long a claim on an `Idempotency-Key` holds while its request creates the job, in ms. */
+const CLAIM_HOLD_MS = 30_000;
+
+/** Most time between two clean-ups of expired records, in ms. */
+const MAX_SWEEP_INTERVAL_MS = 60_000;
 
 export interface CreateJobInput extends TranslationFields {
   pendingDurationMs?: number;
@@ -95,6 +110,7 @@ export class JobService {
   /** Per owner: the concurrency check and the insert it allows run one at a time. */
   readonly #admissions = new KeyedQueue();
   #withFaultOverrides = 0;
+  #nextSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: JobServiceOptions) {
     this.#options = options;
@@ -134,25 +150,55 @@ export class JobService {
       const ttl = this.#options.idempotencyTtlMs ?? Number.POSITIVE_INFINITY;
       const saved = await idempotencyStore.get(scope, idempotencyKey);
       if (saved !== undefined && now - saved.createdAt < ttl) {
-        if (saved.fingerprint !== print) {
-          throw new ApiError(
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used with a different request body",
-          );
-        }
-        const record = await this.#options.store.get(saved.jobId);
-        if (record !== undefined) return { record, at: now, replayed: true };
+        const replay = await this.#replay(saved, print, now);
+        if (replay !== undefined) return replay;
       }
-      const created = await this.#insert(input, metadata, owner, faults);
-      await idempotencyStore.put({
-        scope,
-        key: idempotencyKey,
-        fingerprint: print,
-        jobId: created.record.id,
-        createdAt: created.at,
-      });
+      const entry = { scope, key: idempotencyKey, fingerprint: print, createdAt: now };
+      if (idempotencyStore.claim !== undefined) {
+        // Another server may be handling a retry of this very request at this instant: the
+        // store lets one of them through.
+        const holder = await idempotencyStore.claim({ ...entry, jobId: "" }, CLAIM_HOLD_MS);
+        if (holder !== undefined) {
+          const replay = await this.#replay(holder, print, now);
+          if (replay !== undefined) return replay;
+        }
+      }
+      let created: JobSnapshot;
+      try {
+        created = await this.#insert(input, metadata, owner, faults);
+      } catch (error) {
+        await idempotencyStore.release?.(scope, idempotencyKey);
+        throw error;
+      }
+      await idempotencyStore.put({ ...entry, jobId: created.record.id, createdAt: created.at });
       return { ...created, replayed: false };
     });
+  }
+
+  /**
+   * The job a saved key made, as of now; 422 for another body, 409 `request_in_progress` while
+   * the request holding the key is still under way. Undefined when its job is gone.
+   */
+  async #replay(
+    saved: IdempotencyRecord,
+    print: string,
+    now: number,
+  ): Promise<CreatedJob | undefined> {
+    if (saved.fingerprint !== print) {
+      throw new ApiError(
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used with a different request body",
+      );
+    }
+    if (saved.jobId === "") {
+      throw new ApiError(
+        "request_in_progress",
+        "A request with this Idempotency-Key is still being processed; retry in 1 s",
+        { headers: { "retry-after": "1" } },
+      );
+    }
+    const record = await this.#options.store.get(saved.jobId);
+    return record === undefined ? undefined : { record, at: now, replayed: true };
   }
 
   /** The job as of now; 404 `job_not_found` when there is none or `owner` may not see it. */
@@ -235,6 +281,8 @@ export class JobService {
     faults: FaultOverrides | undefined,
   ): Promise<JobSnapshot> {
     const limit = this.#options.maxConcurrentJobs ?? 0;
+    const { store } = this.#options;
+    const scope = owner ?? "";
     const insert = async () => {
       const record = this.#newRecord(newJobId(), {
         ...input,
@@ -243,37 +291,65 @@ export class JobService {
         ...(owner !== undefined && { owner }),
         ...(faults !== undefined && { faults }),
       });
-      await this.#options.store.insert(record);
+      if (limit > 0 && store.insertWithin !== undefined) {
+        // The store counts and inserts in one step: the last word across servers.
+        if (!(await store.insertWithin(record, limit))) await this.#refuse(scope, limit, true);
+      } else {
+        await store.insert(record);
+      }
       if (faults !== undefined) this.#withFaultOverrides++;
-      this.#options.onCreate?.(record);
+      await this.#options.onCreate?.(record);
+      this.#sweep(record.createdAt);
       return { record, at: record.createdAt };
     };
     if (limit === 0) return insert();
     // The count comes from the store, so the limit holds after a restart and across servers
     // sharing it; one owner's check and insert run one at a time, so concurrent requests to
     // this server cannot all slip under the limit. Checked before any draw, so a refused
-    // request leaves the sequence of outcomes alone.
-    const scope = owner ?? "";
+    // request leaves the sequence of outcomes alone (unless another server fills the last
+    // place between this check and the store's own).
     return this.#admissions.run(scope, async () => {
-      await this.#checkConcurrency(scope, limit);
+      await this.#refuse(scope, limit, false);
       return insert();
     });
   }
 
-  /** 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when full. */
-  async #checkConcurrency(scope: string, limit: number): Promise<void> {
+  /**
+   * 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when full (or
+   * always, with `full`: the store said so, and a job may have ended since).
+   */
+  async #refuse(scope: string, limit: number, full: boolean): Promise<void> {
     const now = this.#options.now();
     const pending = await this.#options.store.pendingOf(scope, now);
-    if (pending.length < limit) return;
-    const earliest = Math.min(
-      ...pending.map((record) => estimateTimes(record, now).estimatedCompletionAt),
-    );
+    if (pending.length < limit && !full) return;
+    const earliest =
+      pending.length === 0
+        ? now
+        : Math.min(...pending.map((record) => estimateTimes(record, now).estimatedCompletionAt));
     const seconds = retryAfterSeconds(earliest - now);
     throw new ApiError(
       "concurrency_limit",
       `At most ${limit} jobs may be pending at once; one is expected to end in about ${seconds} s`,
       { headers: { "retry-after": String(seconds) } },
     );
+  }
+
+  /**
+   * Drops the jobs and idempotency keys past their retention, at most once per tenth of the
+   * retention period (and at least once a minute while jobs are created): memory follows the
+   * jobs of the last retention period, whatever the run's length. Detached from the request.
+   */
+  #sweep(now: number): void {
+    const { retentionMs, store, idempotencyStore, idempotencyTtlMs, onExpire, onError } =
+      this.#options;
+    if (retentionMs === undefined || now < this.#nextSweepAt) return;
+    this.#nextSweepAt = now + Math.min(Math.max(1, retentionMs / 10), MAX_SWEEP_INTERVAL_MS);
+    const ttl = Math.min(idempotencyTtlMs ?? retentionMs, retentionMs);
+    Promise.all([
+      store.expire?.(now - retentionMs),
+      idempotencyStore?.expire?.(now - ttl),
+      onExpire?.(now - retentionMs),
+    ]).catch((error: unknown) => onError?.(error));
   }
 
   // Every record takes exactly two draws from `random`, outcome then failure, and one from

@@ -1,5 +1,6 @@
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
 import { callerOf, isPublicRequest } from "./auth.js";
 import { sendError } from "./send-error.js";
 
@@ -44,16 +45,26 @@ export interface RateLimitOptions {
   /** Requests per second per API key (per IP without one). */
   max: number;
   now: () => number;
+  /**
+   * Counts in Redis instead, under `prefix`, so every server sharing it counts the same
+   * requests; windows then follow Redis's clock, not `now`.
+   */
+  redis?: { client: Redis; prefix: string } | undefined;
 }
 
 /**
- * Registers @fastify/rate-limit (global off: it would hook routes only, after our auth) and
+ * Registers @fastify/rate-limit (with its Redis store when the server shares a Redis) (global off: it would hook routes only, after our auth) and
  * returns an onRequest hook that applies it to every request but health checks, 404s included.
  * Past the limit: 429 `rate_limited` with `Retry-After`; every counted response carries the
  * `x-ratelimit-*` headers.
  */
-export function rateLimiter(app: FastifyInstance, { max, now }: RateLimitOptions) {
-  void app.register(fastifyRateLimit, { global: false, store: clockStore(now) });
+export function rateLimiter(app: FastifyInstance, { max, now, redis }: RateLimitOptions) {
+  void app.register(fastifyRateLimit, {
+    global: false,
+    ...(redis === undefined
+      ? { store: clockStore(now) }
+      : { redis: redis.client, nameSpace: `${redis.prefix}rate:` }),
+  });
   let limiter: Limiter | undefined;
   // The plugin's decorator exists once it has loaded.
   app.addHook("onReady", async () => {

@@ -50,7 +50,7 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
         body: v3CreateBodySchema,
         response: {
           200: v3CreatedSchema,
-          ...heygenErrorResponses(v3ErrorSchema, 400, 413, 415, 422),
+          ...heygenErrorResponses(v3ErrorSchema, 400, 409, 413, 415, 422),
         },
       },
       preValidation: async (request) => {

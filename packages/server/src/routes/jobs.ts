@@ -65,7 +65,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
         response: {
           200: jobViewSchema,
           201: jobViewSchema,
-          ...errorResponses(400, 413, 415, 422),
+          ...errorResponses(400, 409, 413, 415, 422),
         },
       },
       preValidation: async (request) => {

@@ -42,7 +42,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     },
     async (request, reply) => {
       const { url, events } = request.body;
-      const endpoint = endpoints.create(ownerOf(request), url, events);
+      const endpoint = await endpoints.create(ownerOf(request), url, events);
       reply.code(201).header("location", `/webhooks/${endpoint.id}`);
       return { ...view(endpoint), secret: endpoint.secret };
     },
@@ -52,7 +52,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/webhooks",
     { schema: { response: { 200: webhookListSchema, ...errorResponses() } } },
     async (request) => ({
-      data: endpoints.list(ownerOf(request)).map(view),
+      data: (await endpoints.list(ownerOf(request))).map(view),
     }),
   );
 
@@ -60,7 +60,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
   app.get(
     "/webhooks/secret",
     { schema: { response: { 200: callbackSecretSchema, ...errorResponses() } } },
-    async (request) => ({ secret: endpoints.callbackSecret(ownerOf(request)) }),
+    async (request) => ({ secret: await endpoints.callbackSecret(ownerOf(request)) }),
   );
 
   app.get<{ Params: IdParams }>(
@@ -72,7 +72,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       },
     },
     async (request) => {
-      const endpoint = endpoints.get(request.params.id, ownerOf(request));
+      const endpoint = await endpoints.get(request.params.id, ownerOf(request));
       return { ...view(endpoint), secret: endpoint.secret };
     },
   );
@@ -86,7 +86,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       },
     },
     async (request) => {
-      const endpoint = endpoints.delete(request.params.id, ownerOf(request));
+      const endpoint = await endpoints.delete(request.params.id, ownerOf(request));
       dispatcher.endpointDeleted(endpoint.id);
       return view(endpoint);
     },
@@ -101,8 +101,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       },
     },
     async (request) => {
-      const endpoint = endpoints.get(request.params.id, ownerOf(request));
-      return { data: dispatcher.endpointDeliveries(endpoint.id) };
+      const endpoint = await endpoints.get(request.params.id, ownerOf(request));
+      return { data: await dispatcher.endpointDeliveries(endpoint.id) };
     },
   );
 
@@ -120,7 +120,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       if (record === undefined) {
         throw new ApiError("job_not_found", `No job with id ${JSON.stringify(id)}`);
       }
-      return { data: dispatcher.jobDeliveries(record.id) };
+      return { data: await dispatcher.jobDeliveries(record.id) };
     },
   );
 };

@@ -15,6 +15,12 @@ export interface ListRecordsOptions {
  */
 export interface JobStore {
   insert(record: JobRecord): Promise<void>;
+  /**
+   * Inserts the record unless its owner already has `limit` jobs pending at its creation, in
+   * one atomic step, so that servers sharing the store cannot pass the limit together; resolves
+   * false (and stores nothing) when full. Without it, the concurrency limit holds per server only.
+   */
+  insertWithin?(record: JobRecord, limit: number): Promise<boolean>;
   get(id: string): Promise<JobRecord | undefined>;
   /**
    * The record of each id, in the order asked; undefined where there is none. For batch reads:
@@ -31,6 +37,12 @@ export interface JobStore {
    * which therefore holds across restarts and across servers sharing a store.
    */
   pendingOf(owner: string, at: number): Promise<JobRecord[]>;
+  /**
+   * Forgets the jobs that ended (completed, failed or were cancelled) before `before`, ms since
+   * the epoch; pending jobs stay. For retention: without it, records are kept until the store
+   * forgets them by its own means (Redis expires each record itself).
+   */
+  expire?(before: number): Promise<void>;
   /** Resolves when the store answers; rejects (or never settles) when it cannot. For `/readyz`. */
   ping?(): Promise<void>;
 }

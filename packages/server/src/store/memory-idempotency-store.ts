@@ -42,4 +42,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     records.set(record.key, { ...record });
     if (records.size > this.#maxKeysPerScope) records.delete(records.keys().next().value!);
   }
+
+  async expire(before: number): Promise<void> {
+    for (const [scope, records] of this.#scopes) {
+      // Oldest first: stop at the first record still young enough.
+      for (const [key, record] of records) {
+        if (record.createdAt >= before) break;
+        records.delete(key);
+      }
+      if (records.size === 0) this.#scopes.delete(scope);
+    }
+  }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
+import { endOf } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
+import { RETENTION_MS } from "../jobs/retention.js";
 import {
   LocalListeners,
   type ChangeBus,
@@ -9,6 +11,8 @@ import {
 } from "./change-bus.js";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
 import type { JobStore, ListRecordsOptions } from "./job-store.js";
+import { RedisWebhookStore } from "./redis-webhook-store.js";
+import type { WebhookStore } from "./webhook-store.js";
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
@@ -20,6 +24,11 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** How long an idempotency key is kept (Redis expires it), in ms. */
   idempotencyTtlMs: number;
+  /**
+   * How long a job's record is kept after the job ended (Redis expires it), in ms.
+   * @default 86_400_000 (24 h)
+   */
+  retentionMs?: number;
   /** Hears a change message that could not be read, and connection errors. */
   onError?: (error: unknown) => void;
   /**
@@ -29,32 +38,56 @@ export interface RedisStoreOptions {
   pingTimeoutMs?: number;
 }
 
-// Atomic, so that two servers creating jobs at once agree on their order: the sequence number
-// is the job's place in creation order, shared by every server.
+// Atomic, so that two servers creating jobs at once agree on their order (the sequence number
+// is the job's place in creation order, shared by every server) and, with a limit (ARGV[5] > 0),
+// cannot together leave more than that many of one owner's jobs pending: ended ones leave the
+// owner's index (scored by end time) first, then the rest are counted. Answers -1 when full.
+// The record expires (PX, ARGV[7]) a retention period after the job's end.
 const INSERT = `
+local limit = tonumber(ARGV[5])
+if limit > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[6])
+  if redis.call('ZCARD', KEYS[4]) >= limit then return -1 end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local seq = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[7])
 redis.call('ZADD', KEYS[3], seq, ARGV[2])
 if ARGV[4] == '0' then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2]) end
 return 1`;
 
+// A cancelled job is kept for the retention period from now (ARGV[4]).
 const UPDATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-if ARGV[3] == '1' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+end
 return 1`;
+
+// SET NX, or the record that holds the key.
+const CLAIM = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('GET', KEYS[1])`;
+
+/** Ids looked at per `expire` call, from the oldest: the index is pruned a slice at a time. */
+const EXPIRE_SCAN = 1_000;
 
 /**
  * Jobs, idempotency keys and a change bus on one Redis, shared by every server pointed at it.
  * Keys (after the prefix): `job:<id>` (the record as JSON), `jobs` (ids by creation sequence),
- * `seq`, `pending:<owner>` (ids of jobs not cancelled, by end time) and `idem:<scope>:<key>`;
- * changes travel on the `changes` channel. Two connections: one for commands, one subscribed.
+ * `seq`, `pending:<owner>` (ids of jobs not cancelled, by end time), `idem:<scope>:<key>` and
+ * the webhook keys `wh:*` (see `RedisWebhookStore`); changes travel on the `changes` channel. Two connections: one for commands, one subscribed.
  */
 export class RedisStore {
   readonly jobs: JobStore;
   readonly idempotency: IdempotencyStore;
   readonly changes: ChangeBus;
+  readonly webhooks: WebhookStore;
+  /** Starts every key and the change channel. */
+  readonly prefix: string;
   readonly #client: Redis;
   readonly #subscriber: Redis;
   readonly #channel: string;
@@ -67,6 +100,7 @@ export class RedisStore {
     url,
     prefix = "translation-status:",
     idempotencyTtlMs,
+    retentionMs = RETENTION_MS,
     onError = () => {},
     pingTimeoutMs = 1_000,
   }: RedisStoreOptions) {
@@ -86,11 +120,18 @@ export class RedisStore {
     this.#subscriber.on("error", onConnectionError);
     const parsed = new URL(url);
     this.#where = `${parsed.host}${parsed.pathname}`;
+    this.prefix = prefix;
     this.#channel = `${prefix}changes`;
     this.#pingTimeoutMs = pingTimeoutMs;
-    this.jobs = new RedisJobStore(this.#client, prefix);
+    this.jobs = new RedisJobStore(this.#client, prefix, retentionMs);
     this.idempotency = new RedisIdempotencyStore(this.#client, prefix, idempotencyTtlMs);
+    this.webhooks = new RedisWebhookStore(this.#client, prefix, { retentionMs });
     this.changes = new RedisChangeBus(this.#client, this.#subscriber, this.#channel, onError);
+  }
+
+  /** The connection for commands (not the subscribed one), for other shared state. */
+  get client(): Redis {
+    return this.#client;
   }
 
   /** Connects both connections and subscribes; rejects when Redis cannot be reached. */
@@ -148,15 +189,29 @@ async function closeConnection(connection: Redis): Promise<void> {
 export class RedisJobStore implements JobStore {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #retentionMs: number;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: Redis, prefix: string, retentionMs: number) {
     this.#redis = redis;
     this.#prefix = prefix;
+    this.#retentionMs = retentionMs;
   }
 
   async insert(record: JobRecord): Promise<void> {
+    if ((await this.#insert(record, 0)) !== 1) throw new Error(`Job ${record.id} already exists`);
+  }
+
+  async insertWithin(record: JobRecord, limit: number): Promise<boolean> {
+    const inserted = await this.#insert(record, limit);
+    if (inserted === 0) throw new Error(`Job ${record.id} already exists`);
+    return inserted === 1;
+  }
+
+  async #insert(record: JobRecord, limit: number): Promise<unknown> {
     const p = this.#prefix;
-    const inserted = await this.#redis.eval(
+    // Relative to the record's own creation, so a server on a fake clock keeps its records too.
+    const keepMs = endOf(record) - record.createdAt + this.#retentionMs;
+    return this.#redis.eval(
       INSERT,
       4,
       `${p}job:${record.id}`,
@@ -167,8 +222,10 @@ export class RedisJobStore implements JobStore {
       record.id,
       record.createdAt + record.pendingDurationMs,
       record.cancelledAt === undefined ? "0" : "1",
+      limit,
+      record.createdAt,
+      Math.max(1, keepMs),
     );
-    if (inserted !== 1) throw new Error(`Job ${record.id} already exists`);
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -192,6 +249,7 @@ export class RedisJobStore implements JobStore {
       JSON.stringify(record),
       record.id,
       record.cancelledAt === undefined ? "0" : "1",
+      this.#retentionMs,
     );
     if (updated !== 1) throw new Error(`Job ${record.id} does not exist`);
   }
@@ -218,6 +276,19 @@ export class RedisJobStore implements JobStore {
     ]);
     const records = await this.#load(ids);
     return records.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /**
+   * Records expire by themselves; this prunes the creation index of the ids whose record is
+   * gone, from the oldest, a slice at a time. `before` is not needed: Redis kept the time.
+   */
+  async expire(): Promise<void> {
+    const order = `${this.#prefix}jobs`;
+    const ids = await this.#redis.zrange(order, 0, EXPIRE_SCAN - 1);
+    if (ids.length === 0) return;
+    const exists = await this.#redis.mget(ids.map((id) => `${this.#prefix}job:${id}`));
+    const gone = ids.filter((_, index) => exists[index] === null);
+    if (gone.length > 0) await this.#redis.zrem(order, ...gone);
   }
 
   async ping(): Promise<void> {
@@ -255,6 +326,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       "PX",
       this.#ttlMs,
     );
+  }
+
+  async claim(claim: IdempotencyRecord, holdMs: number): Promise<IdempotencyRecord | undefined> {
+    const key = this.#key(claim.scope, claim.key);
+    const holder = (await this.#redis.eval(CLAIM, 1, key, JSON.stringify(claim), holdMs)) as
+      string | null;
+    return holder === null ? undefined : (JSON.parse(holder) as IdempotencyRecord);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    await this.#redis.del(this.#key(scope, key));
   }
 
   // The scope's length first, so no scope and key pair can be spelled like another.

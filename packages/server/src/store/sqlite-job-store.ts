@@ -2,6 +2,8 @@ import Database from "better-sqlite3";
 import type { JobRecord } from "../jobs/record.js";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
 import type { JobStore, ListRecordsOptions } from "./job-store.js";
+import { SqliteWebhookStore } from "./sqlite-webhook-store.js";
+import type { WebhookStore } from "./webhook-store.js";
 
 type Db = InstanceType<typeof Database>;
 
@@ -38,7 +40,7 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * One SQLite database holding jobs and idempotency keys, so both survive a restart. Synchronous
+ * One SQLite database holding jobs, idempotency keys and webhook state, so all survive a restart. Synchronous
  * under the hood (better-sqlite3): each call is a few microseconds on an indexed table, which
  * costs less than the promise that wraps it. WAL mode lets another process read while this one
  * writes.
@@ -46,6 +48,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore {
   readonly jobs: JobStore;
   readonly idempotency: IdempotencyStore;
+  readonly webhooks: WebhookStore;
   readonly #db: Db;
 
   constructor({ path, maxKeysPerScope = 10_000 }: SqliteStoreOptions) {
@@ -60,6 +63,7 @@ export class SqliteStore {
     this.#db.exec(SCHEMA);
     this.jobs = new SqliteJobStore(this.#db);
     this.idempotency = new SqliteIdempotencyStore(this.#db, maxKeysPerScope);
+    this.webhooks = new SqliteWebhookStore(this.#db);
   }
 
   async ping(): Promise<void> {
@@ -85,6 +89,9 @@ export class SqliteJobStore implements JobStore {
   readonly #first;
   readonly #after;
   readonly #pending;
+  readonly #countPending;
+  readonly #expire;
+  readonly #insertWithin: (record: JobRecord, limit: number) => boolean;
 
   constructor(db: Db) {
     this.#db = db;
@@ -106,9 +113,33 @@ export class SqliteJobStore implements JobStore {
     this.#pending = db.prepare<[string, number], RecordRow>(
       "SELECT record FROM jobs WHERE owner = ? AND cancelled = 0 AND ends_at > ? ORDER BY seq",
     );
+    this.#countPending = db.prepare<[string, number], { n: number }>(
+      "SELECT count(*) AS n FROM jobs WHERE owner = ? AND cancelled = 0 AND ends_at > ?",
+    );
+    // A cancelled job ended at its cancel, which only the record holds.
+    this.#expire = db.prepare<[number, number]>(
+      `DELETE FROM jobs WHERE (cancelled = 0 AND ends_at < ?)
+         OR (cancelled = 1 AND json_extract(record, '$.cancelledAt') < ?)`,
+    );
+    // A write transaction: another process on the same file waits for it to end.
+    const insertWithin = db.transaction((record: JobRecord, limit: number) => {
+      const { n } = this.#countPending.get(record.owner ?? "", record.createdAt)!;
+      if (n >= limit) return false;
+      this.#run(record);
+      return true;
+    });
+    this.#insertWithin = (record, limit) => insertWithin.immediate(record, limit);
   }
 
   async insert(record: JobRecord): Promise<void> {
+    this.#run(record);
+  }
+
+  async insertWithin(record: JobRecord, limit: number): Promise<boolean> {
+    return this.#insertWithin(record, limit);
+  }
+
+  #run(record: JobRecord): void {
     try {
       this.#insert.run(
         record.id,
@@ -158,6 +189,10 @@ export class SqliteJobStore implements JobStore {
     return this.#pending.all(owner, at).map(parse);
   }
 
+  async expire(before: number): Promise<void> {
+    this.#expire.run(before, before);
+  }
+
   async ping(): Promise<void> {
     this.#db.prepare("SELECT 1").get();
   }
@@ -191,6 +226,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (excess > 0) this.#trim.run(record.scope, record.scope, excess);
     });
     this.put = async (record) => put(record);
+    const expire = db.prepare<[number]>(
+      "DELETE FROM idempotency_keys WHERE json_extract(record, '$.createdAt') < ?",
+    );
+    this.expire = async (before) => {
+      expire.run(before);
+    };
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -199,6 +240,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   readonly put: (record: IdempotencyRecord) => Promise<void>;
+  readonly expire: (before: number) => Promise<void>;
 }
 
 function endsAt(record: JobRecord): number {

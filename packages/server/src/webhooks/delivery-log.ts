@@ -60,6 +60,15 @@ export class DeliveryLog {
     this.#entries.delete(key);
   }
 
+  /** Forgets the keys last written before `before` (ms since the epoch). */
+  expire(before: number): void {
+    // Least recently written first: stop at the first key written since.
+    for (const [key, list] of this.#entries) {
+      if (Date.parse(list.at(-1)!.attemptedAt) >= before) break;
+      this.#entries.delete(key);
+    }
+  }
+
   /** How many keys have attempts on record. */
   get size(): number {
     return this.#entries.size;

@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types.js";
 import { ENDPOINT_ID_PATTERN, newWebhookId } from "./ids.js";
 import { newWebhookSecret } from "./secret.js";
+import type { WebhookStore } from "../store/webhook-store.js";
 import { checkWebhookUrl } from "./url.js";
 
 /** Most endpoints one API key (or everyone, with auth off) may register. */
@@ -22,37 +23,38 @@ export interface WebhookEndpoint {
 
 export interface WebhookEndpointsOptions {
   now: () => number;
+  /** Where endpoints and callback secrets are kept. */
+  store: WebhookStore;
   /** Most endpoints per owner. */
   maxPerOwner: number;
   /** Signs every owner's `callbackUrl` deliveries; without it each owner gets a random one. */
   callbackSecret?: string | undefined;
 }
 
+/** Signers kept built; past it the oldest is dropped (and built again when needed). */
+const MAX_SIGNERS = 1_000;
+
 /**
- * Endpoints and callback secrets, per owner (one owner with auth off), in memory. Another
- * owner's endpoint is "not found", as jobs are.
+ * Endpoints and callback secrets, per owner (one owner with auth off), in the webhook store, so
+ * every server sharing it knows them. Another owner's endpoint is "not found", as jobs are.
  */
 export class WebhookEndpoints {
   readonly #options: WebhookEndpointsOptions;
-  readonly #byId = new Map<string, WebhookEndpoint>();
-  readonly #byOwner = new Map<string, Map<string, WebhookEndpoint>>();
-  readonly #callbackSecrets = new Map<string, string>();
-  readonly #signers = new WeakMap<object, Webhook>();
-  readonly #callbackSigners = new Map<string, Webhook>();
+  readonly #store: WebhookStore;
+  /** By secret: building a signer decodes the key, once per secret is enough. */
+  readonly #signers = new Map<string, Webhook>();
 
   constructor(options: WebhookEndpointsOptions) {
     this.#options = options;
+    this.#store = options.store;
   }
 
-  create(owner: string | undefined, url: string, events?: WebhookEventType[]): WebhookEndpoint {
+  async create(
+    owner: string | undefined,
+    url: string,
+    events?: WebhookEventType[],
+  ): Promise<WebhookEndpoint> {
     checkWebhookUrl(url, "body.url");
-    const mine = this.#mine(owner);
-    if (mine.size >= this.#options.maxPerOwner) {
-      throw new ApiError(
-        "webhook_limit_reached",
-        `At most ${this.#options.maxPerOwner} webhook endpoints may be registered; delete one first`,
-      );
-    }
     const endpoint: WebhookEndpoint = {
       id: newWebhookId("wh"),
       url,
@@ -61,78 +63,57 @@ export class WebhookEndpoints {
       createdAt: this.#options.now(),
       ...(owner !== undefined && { owner }),
     };
-    mine.set(endpoint.id, endpoint);
-    this.#byId.set(endpoint.id, endpoint);
+    if (!(await this.#store.addEndpoint(endpoint, this.#options.maxPerOwner))) {
+      throw new ApiError(
+        "webhook_limit_reached",
+        `At most ${this.#options.maxPerOwner} webhook endpoints may be registered; delete one first`,
+      );
+    }
     return endpoint;
   }
 
   /** The owner's endpoints, oldest first. */
-  list(owner: string | undefined): WebhookEndpoint[] {
-    return [...(this.#byOwner.get(owner ?? "")?.values() ?? [])];
+  async list(owner: string | undefined): Promise<WebhookEndpoint[]> {
+    return this.#store.endpoints(owner ?? "");
   }
 
   /** 404 `webhook_not_found` when there is none or `owner` may not see it. */
-  get(id: string, owner: string | undefined): WebhookEndpoint {
-    const endpoint = ENDPOINT_ID_PATTERN.test(id) ? this.#byId.get(id) : undefined;
+  async get(id: string, owner: string | undefined): Promise<WebhookEndpoint> {
+    const endpoint = ENDPOINT_ID_PATTERN.test(id) ? await this.#store.endpoint(id) : undefined;
     if (endpoint === undefined || (endpoint.owner ?? "") !== (owner ?? "")) {
       throw new ApiError("webhook_not_found", `No webhook endpoint with id ${JSON.stringify(id)}`);
     }
     return endpoint;
   }
 
-  delete(id: string, owner: string | undefined): WebhookEndpoint {
-    const endpoint = this.get(id, owner);
-    this.#byId.delete(id);
-    this.#byOwner.get(owner ?? "")?.delete(id);
+  async delete(id: string, owner: string | undefined): Promise<WebhookEndpoint> {
+    const endpoint = await this.get(id, owner);
+    await this.#store.deleteEndpoint(id);
     return endpoint;
   }
 
   /** Whether `id` is still registered (a retry to a deleted endpoint is dropped). */
-  has(id: string): boolean {
-    return this.#byId.has(id);
+  async has(id: string): Promise<boolean> {
+    return (await this.#store.endpoint(id)) !== undefined;
   }
 
   /** The secret that signs the owner's `callbackUrl` deliveries, made on first use. */
-  callbackSecret(owner: string | undefined): string {
-    const fixed = this.#options.callbackSecret;
-    if (fixed !== undefined) return fixed;
-    const scope = owner ?? "";
-    let secret = this.#callbackSecrets.get(scope);
-    if (secret === undefined) {
-      secret = newWebhookSecret();
-      this.#callbackSecrets.set(scope, secret);
-    }
-    return secret;
+  async callbackSecret(owner: string | undefined): Promise<string> {
+    return (
+      this.#options.callbackSecret ?? this.#store.callbackSecret(owner ?? "", newWebhookSecret())
+    );
   }
 
-  /** A signer for an endpoint's secret, built once. */
-  signerFor(endpoint: WebhookEndpoint): Webhook {
-    let signer = this.#signers.get(endpoint);
-    if (signer === undefined) {
-      signer = new Webhook(endpoint.secret);
-      this.#signers.set(endpoint, signer);
-    }
-    return signer;
-  }
-
-  /** A signer for the owner's callback secret, built once. */
-  callbackSignerFor(owner: string | undefined): Webhook {
-    const secret = this.callbackSecret(owner);
-    let signer = this.#callbackSigners.get(secret);
+  /** A signer for a secret, built once. */
+  signerFor(secret: string): Webhook {
+    let signer = this.#signers.get(secret);
     if (signer === undefined) {
       signer = new Webhook(secret);
-      this.#callbackSigners.set(secret, signer);
+      this.#signers.set(secret, signer);
+      if (this.#signers.size > MAX_SIGNERS) {
+        this.#signers.delete(this.#signers.keys().next().value!);
+      }
     }
     return signer;
-  }
-
-  #mine(owner: string | undefined): Map<string, WebhookEndpoint> {
-    const scope = owner ?? "";
-    let mine = this.#byOwner.get(scope);
-    if (mine === undefined) {
-      mine = new Map();
-      this.#byOwner.set(scope, mine);
-    }
-    return mine;
   }
 }
