@@ -286,6 +286,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
             timeoutMs: timeoutMs + waitSeconds * 1_000,
             context: { jobId, attempts: attempt },
             notAfter,
+            deadline: notAfter,
           };
           if (waitSeconds > 0) request.headers = { prefer: `wait=${waitSeconds}` };
           const response = await requestJson(this.#transport, request);
@@ -306,7 +307,16 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
           const context = { jobId, attempts: attempt };
           return readEventStream(
             this.#transport,
-            { url: eventsUrl, signal, timeoutMs, idleTimeoutMs, state, context, notAfter },
+            {
+              url: eventsUrl,
+              signal,
+              timeoutMs,
+              idleTimeoutMs,
+              state,
+              context,
+              notAfter,
+              deadline: notAfter,
+            },
             (event) => onObservation(this.#observationOfEvent(eventsUrl, event.data, context)),
           );
         },
@@ -351,7 +361,15 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
           const url = `${this.baseUrl}/events?ids=${ids.map(encodeURIComponent).join(",")}`;
           return readEventStream(
             this.#transport,
-            { url, signal, idleTimeoutMs, state, notAfter, timeoutMs: options.requestTimeoutMs },
+            {
+              url,
+              signal,
+              idleTimeoutMs,
+              state,
+              notAfter,
+              deadline: notAfter,
+              timeoutMs: options.requestTimeoutMs,
+            },
             (event) => {
               if (event.event === "end") return true;
               // Jobs come as progress, done (or unnamed) events; others (open, ...) are not ours.
@@ -408,6 +426,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         signal,
         timeoutMs: requestTimeoutMs,
         notAfter,
+        deadline: notAfter,
       });
     } catch (error) {
       // 400: the server does not know `ids`; 404/405/501: no such endpoint.

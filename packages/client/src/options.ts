@@ -157,9 +157,11 @@ export interface WaitOptions {
    */
   streamIdleTimeoutMs?: number;
   /**
-   * Failed requests in a row (network errors, timeouts, 408, 429, 5xx) after which the wait
-   * gives up with the last failure instead of hiding it behind a timeout. `Infinity` allowed.
-   * @default 5
+   * Opt-in fail-fast: failed requests in a row (network errors, timeouts, 408, 425, 429, 5xx,
+   * a gateway's HTML page) after which the wait gives up with the last failure. By default an
+   * outage never ends a wait before its deadline; only a wrong URL or key fails before the
+   * first answer (name not found, connection refused, TLS, 401, 403, 404).
+   * @default Infinity
    */
   maxConsecutiveFailures?: number;
   /**
@@ -196,7 +198,7 @@ export const WAIT_DEFAULTS = {
   kind: "default",
   longPollWaitMs: 60_000,
   streamIdleTimeoutMs: 45_000,
-  maxConsecutiveFailures: 5,
+  maxConsecutiveFailures: Infinity,
 } as const;
 
 /** Throws a TypeError naming `name` unless `value` is a number in [min, max]. */

@@ -5,7 +5,7 @@ import { learnDuration } from "./learned.js";
 import type { WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
 import type { ScheduledDelay } from "./schedule.js";
-import { isRetryable } from "./transport/retryable.js";
+import { adviseMisconfiguration, classifyFailure } from "./failure.js";
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
 import type { StatusSnapshot, TerminalStatus, WaitResult } from "./types.js";
@@ -331,8 +331,13 @@ export async function* waitMany(
         for (const job of live) timeOut(job);
         return;
       }
-      if (!isRetryable(cause)) {
-        for (const job of live) emit({ jobId: job.jobId, ok: false, error: cause });
+      const kind = classifyFailure(
+        cause,
+        live.some((job) => job.last !== undefined),
+      );
+      if (kind !== "transient") {
+        const failure = kind === "misconfigured" ? adviseMisconfiguration(cause) : cause;
+        for (const job of live) emit({ jobId: job.jobId, ok: false, error: failure });
         return;
       }
       error = cause;
@@ -442,7 +447,9 @@ export async function* waitMany(
       } catch (cause) {
         if (stopped(cause)) return;
         if (controller.signal.aborted) return; // the deadline
-        if (!(cause instanceof StreamUnavailable) && !isRetryable(cause)) throw cause;
+        if (!(cause instanceof StreamUnavailable) && classifyFailure(cause, true) !== "transient") {
+          throw cause;
+        }
         logger?.debug?.("translation-status: multiplexed stream failed", cause);
       } finally {
         timer.abort();

@@ -6,7 +6,7 @@ import { durationWindow, learnDuration, learnedDelay, type DurationModel } from 
 import { WAIT_DEFAULTS, checkNumber, type WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
 import { nextDelay, type ScheduleOptions, type ScheduledDelay } from "./schedule.js";
-import { isRetryable } from "./transport/retryable.js";
+import { adviseMisconfiguration, classifyFailure, retryOptions } from "./failure.js";
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
 import type {
@@ -210,7 +210,10 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         const outcome = await streamOnce(attempt);
         ({ result, observation, reachedDeadline } = outcome);
         if (outcome.error !== undefined) {
-          if (!isRetryable(outcome.error) && !(outcome.error instanceof StreamUnavailable)) {
+          if (
+            !(outcome.error instanceof StreamUnavailable) &&
+            classifyFailure(outcome.error, last !== undefined) !== "transient"
+          ) {
             throw outcome.error;
           }
           logger?.debug?.("translation-status: stream failed", outcome.error);
@@ -251,9 +254,10 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         // The client's own request budget has no room before the deadline: that is a timeout.
         attempt -= 1;
         reachedDeadline = true;
-      } else if (!isRetryable(cause)) {
-        throw cause;
       } else {
+        const kind = classifyFailure(cause, last !== undefined);
+        if (kind === "misconfigured") throw adviseMisconfiguration(cause);
+        if (kind === "fatal") throw cause;
         error = cause;
         failures += 1;
       }
@@ -311,8 +315,9 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
     const delay = schedule(observation?.hints, error, remainingMs, requestMode);
     report(delay);
     if (error !== undefined) {
+      const what = error instanceof Error ? error.message : String(error);
       logger?.warn?.(
-        `translation-status: request ${attempt} failed, retrying in ${Math.round(delay.delayMs)} ms`,
+        `translation-status: request ${attempt} (${requestMode}) failed, retrying in ${Math.round(delay.delayMs)} ms: ${what}`,
         error,
       );
     } else {
@@ -435,6 +440,9 @@ export function pollDelay(
 ): ScheduledDelay {
   const { now, hints, error } = context;
   const failed = error !== undefined;
+  // A failed request is retried after at most MAX_RETRY_DELAY_MS, so the wait learns of the
+  // job within one such interval after an outage ends.
+  const options = failed ? retryOptions(o) : o;
   const window = durationWindow(
     deps.model.samples(o.kind),
     o.expectedDurationMs,
@@ -459,7 +467,7 @@ export function pollDelay(
           maxStepShareOfAge: o.backoffFactor - 1,
         }),
     },
-    o,
+    options,
     deps.random,
   );
 }
