@@ -1,17 +1,12 @@
 import type { ErrorContext } from "./errors/TranslationStatusError.js";
-import { BUDGET_DEFAULTS, RequestBudget } from "./budget.js";
+import { RequestBudget } from "./budget.js";
 import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
 import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
 import { randomId } from "./internal/random-id.js";
 import { DurationModel, type DurationModelSnapshot } from "./learned.js";
-import {
-  CLIENT_DEFAULTS,
-  checkNumber,
-  checkUrl,
-  type ClientOptions,
-  type WaitOptions,
-} from "./options.js";
+import type { ClientOptions, WaitOptions } from "./options.js";
+import { resolveClientOptions } from "./client-options.js";
 import { ShapeError } from "./parse.js";
 import {
   profileFor,
@@ -31,7 +26,8 @@ import {
 import { withRetries } from "./retry.js";
 import { readEventStream } from "./transport/stream.js";
 import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
-import { resolveWaitOptions, waitLoop, type Observation } from "./wait.js";
+import { waitLoop, type Observation } from "./wait.js";
+import { resolveWaitOptions } from "./wait-options.js";
 import {
   BatchUnsupported,
   waitMany,
@@ -110,15 +106,17 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
-   * `"http://localhost:8000/status"` reads that URL, and jobs live beside it.
+   * `"http://localhost:8000/status"` reads that URL, and jobs live beside it; client options
+   * may follow it. An unknown option, or a value of the wrong type, throws a TypeError naming it.
    */
-  constructor(options: ClientOptions<A> | string = {}) {
-    const resolved: ClientOptions<A> =
-      typeof options === "string" ? fromStatusUrl<A>(options) : { ...options };
+  constructor(options?: ClientOptions<A>);
+  constructor(statusUrl: string, options?: Omit<ClientOptions<A>, "statusUrl">);
+  constructor(first?: ClientOptions<A> | string, second?: Omit<ClientOptions<A>, "statusUrl">) {
+    const resolved = resolveClientOptions<A>(first, second);
     this.#profile = profileFor(resolved.api ?? "jobs");
     this.api = this.#profile.name as A;
-    this.baseUrl = checkUrl("baseUrl", resolved.baseUrl ?? CLIENT_DEFAULTS.baseUrl);
-    this.statusUrl = checkUrl("statusUrl", resolved.statusUrl ?? `${this.baseUrl}/status`);
+    this.baseUrl = resolved.baseUrl;
+    this.statusUrl = resolved.statusUrl;
 
     const fetchImpl = resolved.fetch ?? globalThis.fetch?.bind(globalThis);
     if (typeof fetchImpl !== "function") {
@@ -130,42 +128,19 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
       clock,
       budget: new RequestBudget(
         {
-          maxRequestsPerSecond: checkNumber(
-            "maxRequestsPerSecond",
-            resolved.maxRequestsPerSecond ?? BUDGET_DEFAULTS.maxRequestsPerSecond,
-            { min: Number.MIN_VALUE },
-          ),
-          maxConcurrentRequests: checkNumber(
-            "maxConcurrentRequests",
-            resolved.maxConcurrentRequests ?? BUDGET_DEFAULTS.maxConcurrentRequests,
-            { min: 1, integer: true },
-          ),
+          maxRequestsPerSecond: resolved.maxRequestsPerSecond,
+          maxConcurrentRequests: resolved.maxConcurrentRequests,
         },
         clock,
       ),
       headers: { ...apiKeyHeader(resolved.apiKey), ...resolved.headers },
-      requestTimeoutMs: checkNumber(
-        "requestTimeoutMs",
-        resolved.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
-        { min: 1 },
-      ),
-      maxResponseBytes: checkNumber(
-        "maxResponseBytes",
-        resolved.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
-        { min: 1, integer: true },
-      ),
+      requestTimeoutMs: resolved.requestTimeoutMs,
+      maxResponseBytes: resolved.maxResponseBytes,
     };
     this.#random = resolved.random ?? Math.random;
     this.#logger = resolved.logger;
     if (resolved.model !== undefined) this.#model.import(resolved.model);
-    this.#maxRetries = checkNumber(
-      "maxRetries",
-      resolved.maxRetries ?? CLIENT_DEFAULTS.maxRetries,
-      {
-        max: 100,
-        integer: true,
-      },
-    );
+    this.#maxRetries = resolved.maxRetries;
     this.#statusMap = checkStatusMap(resolved.statusMap ?? {});
   }
 
@@ -261,19 +236,20 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
    * poll happens at the deadline. Network errors, timeouts, 408, 429 and 5xx are retried;
    * other failures reject at once with a typed error.
    *
+   * @param jobIdOrOptions the job's id, or the wait's options (with `jobId`).
    * @returns the terminal status, the number of requests made and the time waited.
    * @throws WaitTimeoutError when `maxWaitMs` passes first (the job may still be running).
    * @throws the signal's reason when `signal` aborts.
    */
-  async waitForCompletion(options: WaitOptions = {}): Promise<WaitResult> {
+  async waitForCompletion(jobIdOrOptions: string | WaitOptions = {}): Promise<WaitResult> {
+    // A string is the job id, as with getStatus(jobId).
+    const options =
+      typeof jobIdOrOptions === "string" ? { jobId: checkJobId(jobIdOrOptions) } : jobIdOrOptions;
     resolveWaitOptions(options);
     if (options.mode === "stream") this.#requireExtras('mode "stream"');
     const { jobId } = options;
     const url = this.#statusUrlOf(jobId);
-    const timeoutMs =
-      options.requestTimeoutMs === undefined
-        ? this.#transport.requestTimeoutMs
-        : checkNumber("requestTimeoutMs", options.requestTimeoutMs, { min: 1 });
+    const timeoutMs = options.requestTimeoutMs ?? this.#transport.requestTimeoutMs;
     return waitLoop(
       {
         statusUrl: url,
@@ -579,10 +555,4 @@ function apiKeyHeader(apiKey: string | undefined): Record<string, string> {
     throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
   }
   return { "x-api-key": apiKey };
-}
-
-/** The original usage: a URL pointing at a status resource, with jobs beside it. */
-function fromStatusUrl<A extends ApiName>(statusUrl: string): ClientOptions<A> {
-  const url = checkUrl("statusUrl", statusUrl);
-  return { statusUrl: url, baseUrl: url.replace(/\/status$/, "") };
 }

@@ -1,4 +1,5 @@
 import type { BudgetOptions } from "./budget.js";
+import { checkRule, describe } from "./internal/validate.js";
 import type { DurationModelSnapshot } from "./learned.js";
 import type { ApiName } from "./profiles/types.js";
 import type {
@@ -205,20 +206,9 @@ export const WAIT_DEFAULTS = {
 export function checkNumber(
   name: string,
   value: number,
-  { min = 0, max = Infinity, integer = false }: { min?: number; max?: number; integer?: boolean },
+  range: { min?: number; max?: number; integer?: boolean },
 ): number {
-  const valid =
-    typeof value === "number" &&
-    !Number.isNaN(value) &&
-    value >= min &&
-    value <= max &&
-    (!integer || Number.isInteger(value) || value === Infinity);
-  if (!valid) {
-    const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new TypeError(
-      `Option "${name}" must be ${integer ? "an integer" : "a number"} ${range}, got ${String(value)}`,
-    );
-  }
+  checkRule(name, { type: "number", ...range }, value);
   return value;
 }
 
@@ -228,7 +218,7 @@ export function checkUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new TypeError(`Option "${name}" must be an absolute URL, got ${JSON.stringify(value)}`, {
+    throw new TypeError(`Option "${name}" must be an absolute URL, got ${describe(value)}`, {
       cause,
     });
   }

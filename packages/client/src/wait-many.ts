@@ -9,13 +9,10 @@ import { adviseMisconfiguration, classifyFailure } from "./failure.js";
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
 import type { StatusSnapshot, TerminalStatus, WaitResult } from "./types.js";
-import {
-  dateOf,
-  pollDelay,
-  resolveWaitOptions,
-  type ResolvedOptions,
-  type WaitDependencies,
-} from "./wait.js";
+import { dateOf, pollDelay, type WaitDependencies } from "./wait.js";
+import { resolveWaitOptions, type ResolvedOptions } from "./wait-options.js";
+import { describe, validateOptions } from "./internal/validate.js";
+import { WAIT_ALIASES, WAIT_MANY_OPTION_RULES } from "./option-rules.js";
 
 /** A job to wait on, alone or with a signal that cancels the wait on it alone. */
 export type JobRef = string | { jobId: string; signal?: AbortSignal };
@@ -119,12 +116,13 @@ export async function* waitMany(
   refs: Iterable<JobRef>,
   options: WaitManyOptions,
 ): AsyncGenerator<JobOutcome> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`The wait options must be an object, got ${describe(options)}`);
+  }
+  validateOptions("wait option", WAIT_MANY_OPTION_RULES, options, WAIT_ALIASES);
   const { batchSize: _size, onProgress: _progress, ...shared } = options;
   const o = resolveWaitOptions({ ...shared, mode: options.mode ?? "auto" });
   const batchSize = options.batchSize ?? 100;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new TypeError(`Option "batchSize" must be an integer >= 1, got ${String(batchSize)}`);
-  }
   const { clock, logger } = deps;
   const { signal } = options;
   signal?.throwIfAborted();

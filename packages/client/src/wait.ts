@@ -3,9 +3,10 @@ import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
 import type { ServerHints } from "./hints.js";
 import { forwardAbort } from "./internal/abort.js";
 import { durationWindow, learnDuration, learnedDelay, type DurationModel } from "./learned.js";
-import { WAIT_DEFAULTS, checkNumber, type WaitOptions } from "./options.js";
+import type { WaitOptions } from "./options.js";
+import { resolveWaitOptions, type ResolvedOptions } from "./wait-options.js";
 import { isTerminal } from "./parse.js";
-import { nextDelay, type ScheduleOptions, type ScheduledDelay } from "./schedule.js";
+import { nextDelay, type ScheduledDelay } from "./schedule.js";
 import { adviseMisconfiguration, classifyFailure, retryOptions } from "./failure.js";
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
@@ -54,68 +55,8 @@ export interface WaitDependencies {
   model: DurationModel;
 }
 
-export type ResolvedOptions = ScheduleOptions & {
-  mode: WaitMode;
-  maxWaitMs: number;
-  maxConsecutiveFailures: number;
-  kind: string;
-  expectedDurationMs: number | undefined;
-  longPollWaitMs: number;
-  streamIdleTimeoutMs: number;
-};
-
-const MODES: readonly WaitMode[] = ["auto", "poll", "long-poll", "stream"];
-
 /** Stream drops tolerated in one wait before falling back to requests. */
 const MAX_STREAM_DROPS = 3;
-
-/** Applies defaults once and rejects bad values with a TypeError that names the option. */
-export function resolveWaitOptions(options: WaitOptions): ResolvedOptions {
-  const d = WAIT_DEFAULTS;
-  const maxIntervalMs = options.maxIntervalMs ?? d.maxIntervalMs;
-  const resolved: ResolvedOptions = {
-    mode: options.mode ?? d.mode,
-    maxWaitMs: options.maxWaitMs ?? d.maxWaitMs,
-    pollIntervalMs: options.pollIntervalMs,
-    initialIntervalMs: options.initialIntervalMs ?? d.initialIntervalMs,
-    backoffFactor: options.backoffFactor ?? d.backoffFactor,
-    // Setting maxIntervalMs alone lets backoff grow to it, as the name promises.
-    maxBackoffMs: options.maxBackoffMs ?? options.maxIntervalMs ?? d.maxBackoffMs,
-    maxIntervalMs,
-    minIntervalMs: options.minIntervalMs ?? d.minIntervalMs,
-    jitter: options.jitter ?? d.jitter,
-    kind: options.kind ?? d.kind,
-    expectedDurationMs: options.expectedDurationMs,
-    longPollWaitMs: options.longPollWaitMs ?? d.longPollWaitMs,
-    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? d.streamIdleTimeoutMs,
-    maxConsecutiveFailures: options.maxConsecutiveFailures ?? d.maxConsecutiveFailures,
-  };
-  if (!MODES.includes(resolved.mode)) {
-    throw new TypeError(
-      `Option "mode" must be one of ${MODES.join(", ")}, got ${String(resolved.mode)}`,
-    );
-  }
-  if (typeof resolved.kind !== "string") {
-    throw new TypeError(`Option "kind" must be a string, got ${String(resolved.kind)}`);
-  }
-  const ms = { max: Number.MAX_SAFE_INTEGER };
-  checkNumber("maxWaitMs", resolved.maxWaitMs, {});
-  if (resolved.pollIntervalMs !== undefined)
-    checkNumber("pollIntervalMs", resolved.pollIntervalMs, ms);
-  checkNumber("initialIntervalMs", resolved.initialIntervalMs, ms);
-  checkNumber("backoffFactor", resolved.backoffFactor, { min: 1, max: 1_000 });
-  checkNumber("maxBackoffMs", resolved.maxBackoffMs, ms);
-  checkNumber("maxIntervalMs", resolved.maxIntervalMs, ms);
-  checkNumber("minIntervalMs", resolved.minIntervalMs, { max: resolved.maxIntervalMs });
-  checkNumber("jitter", resolved.jitter, { max: 1 });
-  if (resolved.expectedDurationMs !== undefined) {
-    checkNumber("expectedDurationMs", resolved.expectedDurationMs, ms);
-  }
-  checkNumber("longPollWaitMs", resolved.longPollWaitMs, ms);
-  checkNumber("streamIdleTimeoutMs", resolved.streamIdleTimeoutMs, { min: 1, ...ms });
-  checkNumber("maxConsecutiveFailures", resolved.maxConsecutiveFailures, { min: 1, integer: true });
-  return resolved;
-}
 
 /** Marks the abort of a stream at the wait's deadline, as opposed to the caller's abort. */
 const DEADLINE = Symbol("deadline");

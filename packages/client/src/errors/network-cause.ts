@@ -47,7 +47,10 @@ export function networkCause(error: unknown): NetworkCause {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && code.length > 0) {
-      return { code, description: DESCRIPTIONS[code] ?? (isTlsCode(code) ? "TLS failure" : undefined) };
+      return {
+        code,
+        description: DESCRIPTIONS[code] ?? (isTlsCode(code) ? "TLS failure" : undefined),
+      };
     }
     queue.push((current as { cause?: unknown }).cause);
     const errors = (current as { errors?: unknown }).errors;
