@@ -91,6 +91,8 @@ interface Tracked {
   lastDelayMs: number;
   backoffAttempt: number;
   failures: number;
+  /** The last failed read of this job since it was last seen, a timeout's cause. */
+  lastFailure: unknown;
   last: StatusSnapshot | undefined;
   lastPendingAt: number | undefined;
   jobStart: number | undefined;
@@ -170,6 +172,7 @@ export async function* waitMany(
       lastDelayMs: 0,
       backoffAttempt: 0,
       failures: 0,
+      lastFailure: undefined,
       last: undefined,
       lastPendingAt: undefined,
       jobStart: undefined,
@@ -186,6 +189,7 @@ export async function* waitMany(
   const see = (job: Tracked, snapshot: StatusSnapshot) => {
     const now = clock.now();
     job.failures = 0;
+    job.lastFailure = undefined;
     job.jobStart ??= dateOf(snapshot.createdAt) ?? start;
     job.last = snapshot;
     options.onProgress?.(job.jobId, snapshot);
@@ -223,7 +227,7 @@ export async function* waitMany(
       error: new WaitTimeoutError(o.maxWaitMs, clock.now() - start, job.last, {
         jobId: job.jobId,
         attempts: job.requests,
-        cause,
+        cause: cause ?? job.lastFailure,
       }),
     });
 
@@ -350,7 +354,10 @@ export async function* waitMany(
       }
       const snapshot = answer?.snapshots.get(job.jobId);
       if (snapshot && see(job, snapshot)) continue;
-      if (!snapshot) job.failures += 1;
+      if (!snapshot) {
+        job.failures += 1;
+        job.lastFailure = error;
+      }
       if (job.failures >= o.maxConsecutiveFailures) {
         emit({ jobId: job.jobId, ok: false, error });
         continue;

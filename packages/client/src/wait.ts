@@ -77,6 +77,9 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   const deadline = start + o.maxWaitMs;
   let attempt = 0;
   let failures = 0;
+  // The failure a timeout reports as its cause, even when the request at the deadline could
+  // not be sent at all.
+  let lastFailure: unknown;
   let backoffAttempt = 0;
   let streamDrops = 0;
   let last: StatusSnapshot | undefined;
@@ -101,6 +104,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   /** Takes in one observation; returns the result when it is terminal. */
   const see = ({ snapshot, hints }: Observation): WaitResult | undefined => {
     failures = 0;
+    lastFailure = undefined;
     const now = clock.now();
     jobStart ??= dateOf(snapshot.createdAt) ?? start;
     if (snapshot.status !== last?.status) options.onStatusChange?.(snapshot, last);
@@ -200,6 +204,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         if (kind === "misconfigured") throw adviseMisconfiguration(cause);
         if (kind === "fatal") throw cause;
         error = cause;
+        lastFailure = cause;
         failures += 1;
       }
     }
@@ -249,7 +254,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       throw new WaitTimeoutError(o.maxWaitMs, elapsedMs, last, {
         jobId,
         attempts: attempt,
-        cause: error,
+        cause: error ?? lastFailure,
       });
     }
 
