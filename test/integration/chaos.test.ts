@@ -10,7 +10,11 @@ describe("waiting through injected faults", () => {
     const server = await simulator({ seed: "chaos", pendingDurationMs: 500 });
     const client = new TranslationStatusClient({
       baseUrl: server.url,
+      // A hang fault costs one whole request timeout: with the default 30 s, every wait that
+      // meets one would outlive this test's deadline.
       requestTimeoutMs: 400,
+      // 200 waits at once, each on its own: the default budget (10 requests a second) would
+      // queue their first polls for 20 s. The budget has its own tests.
       maxRequestsPerSecond: Infinity,
       maxConcurrentRequests: Infinity,
     });
@@ -43,11 +47,8 @@ describe("waiting through injected faults", () => {
           jobId: job.id,
           mode: job.mode,
           maxWaitMs,
-          maxConsecutiveFailures: Infinity,
-          initialIntervalMs: 100,
-          maxBackoffMs: 500,
-          streamIdleTimeoutMs: 1_000,
-          // A hang fault on a held request costs its whole hold: keep holds short here.
+          // A hang fault on a held request costs its whole hold, which a client cannot tell
+          // from a long hold: the default 60 s would outlive the deadline.
           longPollWaitMs: 2_000,
           onPoll: (event) => {
             if (event.error !== undefined) failedRequests += 1;
