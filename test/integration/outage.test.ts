@@ -2,12 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import {
-  HttpError,
-  NetworkError,
-  TranslationStatusClient,
-  type PollEvent,
-} from "@translation-status/client";
+import type { HttpError } from "@translation-status/client";
+import { NetworkError, TranslationStatusClient, type PollEvent } from "@translation-status/client";
 import { startServer } from "@translation-status/server";
 import { VirtualClock } from "../support/virtual-clock.js";
 import { jsonResponse, scriptedFetch } from "../support/scripted-fetch.js";
