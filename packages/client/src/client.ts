@@ -39,6 +39,8 @@ import {
 import { HttpError } from "./errors/HttpError.js";
 import { NotFoundError } from "./errors/NotFoundError.js";
 import { findLink, parseLinkHeader } from "./transport/link.js";
+import { SharedReads } from "./shared-reads.js";
+import { untilAborted } from "./internal/abort.js";
 
 /** Per-call options of the single-request methods. */
 export interface RequestOptions {
@@ -103,6 +105,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   readonly #model = new DurationModel();
   readonly #maxRetries: number;
   readonly #statusMap: StatusMap;
+  readonly #shared: SharedReads;
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
@@ -142,6 +145,17 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     if (resolved.model !== undefined) this.#model.import(resolved.model);
     this.#maxRetries = resolved.maxRetries;
     this.#statusMap = checkStatusMap(resolved.statusMap ?? {});
+    this.#shared = new SharedReads({
+      clock,
+      batch: async (ids, notAfter) => ({
+        ...(await this.#batch(ids, undefined, notAfter, undefined)),
+        eventsUrl: this.#eventsUrlOf(ids),
+      }),
+      openStream: (url, request, onEvent) =>
+        readEventStream(this.#transport, { ...request, url, deadline: request.notAfter }, onEvent),
+      observationOf: (url, data) => this.#observationOfEvent(url, data, {}),
+      notFound: (url, id, code, message) => this.#notFound(url, String(id), code, message),
+    });
   }
 
   /**
@@ -250,10 +264,19 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     const { jobId } = options;
     const url = this.#statusUrlOf(jobId);
     const timeoutMs = options.requestTimeoutMs ?? this.#transport.requestTimeoutMs;
+    // Concurrent waits in auto mode share batch reads and multiplexed streams where offered.
+    const shared =
+      jobId !== undefined && (options.mode ?? "auto") === "auto" && this.#profile.jobsExtras
+        ? this.#shared
+        : undefined;
     return waitLoop(
       {
         statusUrl: url,
         poll: async ({ attempt, signal, preferWaitMs, notAfter }) => {
+          if (shared && preferWaitMs === undefined) {
+            const observation = await untilAborted(shared.poll(jobId!, notAfter), signal);
+            if (observation) return observation;
+          }
           const waitSeconds = Math.floor((preferWaitMs ?? 0) / 1_000);
           const request: JsonRequest = {
             method: "GET",
@@ -281,6 +304,14 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
           onObservation,
         }) => {
           const context = { jobId, attempts: attempt };
+          if (shared?.owns(eventsUrl)) {
+            return shared.stream(
+              eventsUrl,
+              jobId!,
+              { signal, state, idleTimeoutMs, notAfter },
+              onObservation,
+            );
+          }
           return readEventStream(
             this.#transport,
             {
@@ -334,7 +365,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         },
         streamAdvertised: () => streamAdvertised,
         stream: ({ ids, signal, state, idleTimeoutMs, notAfter, onSnapshot, onMissing }) => {
-          const url = `${this.baseUrl}/events?ids=${ids.map(encodeURIComponent).join(",")}`;
+          const url = this.#eventsUrlOf(ids);
           return readEventStream(
             this.#transport,
             {
@@ -445,6 +476,11 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     }
     const links = parseLinkHeader(response.headers.get("link"));
     return { ...observation, streamAdvertised: findLink(links, "events", url) !== undefined };
+  }
+
+  /** The multiplexed stream of some jobs. */
+  #eventsUrlOf(ids: string[]): string {
+    return `${this.baseUrl}/events?ids=${ids.map(encodeURIComponent).join(",")}`;
   }
 
   #notFound(url: string, jobId: string, code: unknown, message: unknown): NotFoundError {
