@@ -247,8 +247,10 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
    * the least delay it can: it uses the server's push stream or long-polling when advertised,
    * its poll hints (`Poll-After-Ms`, `Retry-After`, estimated completion) when given, what it
    * learned of jobs of the same `kind`, and otherwise capped backoff with jitter; the last
-   * poll happens at the deadline. Network errors, timeouts, 408, 429 and 5xx are retried;
-   * other failures reject at once with a typed error.
+   * poll happens at the deadline, and every request is cut to the time left. An outage
+   * (network errors, timeouts, 408, 425, 429, 5xx, a gateway's page) is retried until the
+   * deadline, at most 15 s apart; before the first answer, a wrong URL or key rejects at once.
+   * Concurrent waits in `auto` mode share batch reads and the multiplexed stream where offered.
    *
    * @param jobIdOrOptions the job's id, or the wait's options (with `jobId`).
    * @returns the terminal status, the number of requests made and the time waited.
