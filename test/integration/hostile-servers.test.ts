@@ -161,7 +161,7 @@ describe("a client pointed at a broken server", () => {
   it("names a host that does not resolve, at once", async () => {
     const { error } = await waitOn("http://no-such-host.invalid");
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as NetworkError).code).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    expect((error as NetworkError).code).toBe("ENOTFOUND");
     expect((error as Error).message).toContain("no-such-host.invalid:80");
   });
 
