@@ -1,17 +1,12 @@
 import type { ErrorContext } from "./errors/TranslationStatusError.js";
-import { BUDGET_DEFAULTS, RequestBudget } from "./budget.js";
+import { RequestBudget } from "./budget.js";
 import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
 import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
 import { randomId } from "./internal/random-id.js";
 import { DurationModel, type DurationModelSnapshot } from "./learned.js";
-import {
-  CLIENT_DEFAULTS,
-  checkNumber,
-  checkUrl,
-  type ClientOptions,
-  type WaitOptions,
-} from "./options.js";
+import type { ClientOptions, WaitOptions } from "./options.js";
+import { resolveClientOptions } from "./client-options.js";
 import { ShapeError } from "./parse.js";
 import {
   profileFor,
@@ -31,7 +26,8 @@ import {
 import { withRetries } from "./retry.js";
 import { readEventStream } from "./transport/stream.js";
 import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
-import { resolveWaitOptions, waitLoop, type Observation } from "./wait.js";
+import { waitLoop, type Observation } from "./wait.js";
+import { resolveWaitOptions } from "./wait-options.js";
 import {
   BatchUnsupported,
   waitMany,
@@ -43,6 +39,8 @@ import {
 import { HttpError } from "./errors/HttpError.js";
 import { NotFoundError } from "./errors/NotFoundError.js";
 import { findLink, parseLinkHeader } from "./transport/link.js";
+import { SharedReads } from "./shared-reads.js";
+import { untilAborted } from "./internal/abort.js";
 
 /** Per-call options of the single-request methods. */
 export interface RequestOptions {
@@ -107,18 +105,21 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   readonly #model = new DurationModel();
   readonly #maxRetries: number;
   readonly #statusMap: StatusMap;
+  readonly #shared: SharedReads;
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
-   * `"http://localhost:8000/status"` reads that URL, and jobs live beside it.
+   * `"http://localhost:8000/status"` reads that URL, and jobs live beside it; client options
+   * may follow it. An unknown option, or a value of the wrong type, throws a TypeError naming it.
    */
-  constructor(options: ClientOptions<A> | string = {}) {
-    const resolved: ClientOptions<A> =
-      typeof options === "string" ? fromStatusUrl<A>(options) : { ...options };
+  constructor(options?: ClientOptions<A>);
+  constructor(statusUrl: string, options?: Omit<ClientOptions<A>, "statusUrl">);
+  constructor(first?: ClientOptions<A> | string, second?: Omit<ClientOptions<A>, "statusUrl">) {
+    const resolved = resolveClientOptions<A>(first, second);
     this.#profile = profileFor(resolved.api ?? "jobs");
     this.api = this.#profile.name as A;
-    this.baseUrl = checkUrl("baseUrl", resolved.baseUrl ?? CLIENT_DEFAULTS.baseUrl);
-    this.statusUrl = checkUrl("statusUrl", resolved.statusUrl ?? `${this.baseUrl}/status`);
+    this.baseUrl = resolved.baseUrl;
+    this.statusUrl = resolved.statusUrl;
 
     const fetchImpl = resolved.fetch ?? globalThis.fetch?.bind(globalThis);
     if (typeof fetchImpl !== "function") {
@@ -130,43 +131,31 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
       clock,
       budget: new RequestBudget(
         {
-          maxRequestsPerSecond: checkNumber(
-            "maxRequestsPerSecond",
-            resolved.maxRequestsPerSecond ?? BUDGET_DEFAULTS.maxRequestsPerSecond,
-            { min: Number.MIN_VALUE },
-          ),
-          maxConcurrentRequests: checkNumber(
-            "maxConcurrentRequests",
-            resolved.maxConcurrentRequests ?? BUDGET_DEFAULTS.maxConcurrentRequests,
-            { min: 1, integer: true },
-          ),
+          maxRequestsPerSecond: resolved.maxRequestsPerSecond,
+          maxConcurrentRequests: resolved.maxConcurrentRequests,
         },
         clock,
       ),
       headers: { ...apiKeyHeader(resolved.apiKey), ...resolved.headers },
-      requestTimeoutMs: checkNumber(
-        "requestTimeoutMs",
-        resolved.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
-        { min: 1 },
-      ),
-      maxResponseBytes: checkNumber(
-        "maxResponseBytes",
-        resolved.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
-        { min: 1, integer: true },
-      ),
+      requestTimeoutMs: resolved.requestTimeoutMs,
+      maxResponseBytes: resolved.maxResponseBytes,
     };
     this.#random = resolved.random ?? Math.random;
     this.#logger = resolved.logger;
     if (resolved.model !== undefined) this.#model.import(resolved.model);
-    this.#maxRetries = checkNumber(
-      "maxRetries",
-      resolved.maxRetries ?? CLIENT_DEFAULTS.maxRetries,
-      {
-        max: 100,
-        integer: true,
-      },
-    );
+    this.#maxRetries = resolved.maxRetries;
     this.#statusMap = checkStatusMap(resolved.statusMap ?? {});
+    this.#shared = new SharedReads({
+      clock,
+      batch: async (ids, notAfter) => ({
+        ...(await this.#batch(ids, undefined, notAfter, undefined)),
+        eventsUrl: this.#eventsUrlOf(ids),
+      }),
+      openStream: (url, request, onEvent) =>
+        readEventStream(this.#transport, { ...request, url, deadline: request.notAfter }, onEvent),
+      observationOf: (url, data) => this.#observationOfEvent(url, data, {}),
+      notFound: (url, id, code, message) => this.#notFound(url, String(id), code, message),
+    });
   }
 
   /**
@@ -258,26 +247,38 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
    * the least delay it can: it uses the server's push stream or long-polling when advertised,
    * its poll hints (`Poll-After-Ms`, `Retry-After`, estimated completion) when given, what it
    * learned of jobs of the same `kind`, and otherwise capped backoff with jitter; the last
-   * poll happens at the deadline. Network errors, timeouts, 408, 429 and 5xx are retried;
-   * other failures reject at once with a typed error.
+   * poll happens at the deadline, and every request is cut to the time left. An outage
+   * (network errors, timeouts, 408, 425, 429, 5xx, a gateway's page) is retried until the
+   * deadline, at most 15 s apart; before the first answer, a wrong URL or key rejects at once.
+   * Concurrent waits in `auto` mode share batch reads and the multiplexed stream where offered.
    *
+   * @param jobIdOrOptions the job's id, or the wait's options (with `jobId`).
    * @returns the terminal status, the number of requests made and the time waited.
    * @throws WaitTimeoutError when `maxWaitMs` passes first (the job may still be running).
    * @throws the signal's reason when `signal` aborts.
    */
-  async waitForCompletion(options: WaitOptions = {}): Promise<WaitResult> {
+  async waitForCompletion(jobIdOrOptions: string | WaitOptions = {}): Promise<WaitResult> {
+    // A string is the job id, as with getStatus(jobId).
+    const options =
+      typeof jobIdOrOptions === "string" ? { jobId: checkJobId(jobIdOrOptions) } : jobIdOrOptions;
     resolveWaitOptions(options);
     if (options.mode === "stream") this.#requireExtras('mode "stream"');
     const { jobId } = options;
     const url = this.#statusUrlOf(jobId);
-    const timeoutMs =
-      options.requestTimeoutMs === undefined
-        ? this.#transport.requestTimeoutMs
-        : checkNumber("requestTimeoutMs", options.requestTimeoutMs, { min: 1 });
+    const timeoutMs = options.requestTimeoutMs ?? this.#transport.requestTimeoutMs;
+    // Concurrent waits in auto mode share batch reads and multiplexed streams where offered.
+    const shared =
+      jobId !== undefined && (options.mode ?? "auto") === "auto" && this.#profile.jobsExtras
+        ? this.#shared
+        : undefined;
     return waitLoop(
       {
         statusUrl: url,
         poll: async ({ attempt, signal, preferWaitMs, notAfter }) => {
+          if (shared && preferWaitMs === undefined) {
+            const observation = await untilAborted(shared.poll(jobId!, notAfter), signal);
+            if (observation) return observation;
+          }
           const waitSeconds = Math.floor((preferWaitMs ?? 0) / 1_000);
           const request: JsonRequest = {
             method: "GET",
@@ -286,6 +287,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
             timeoutMs: timeoutMs + waitSeconds * 1_000,
             context: { jobId, attempts: attempt },
             notAfter,
+            deadline: notAfter,
           };
           if (waitSeconds > 0) request.headers = { prefer: `wait=${waitSeconds}` };
           const response = await requestJson(this.#transport, request);
@@ -304,9 +306,26 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
           onObservation,
         }) => {
           const context = { jobId, attempts: attempt };
+          if (shared?.owns(eventsUrl)) {
+            return shared.stream(
+              eventsUrl,
+              jobId!,
+              { signal, state, idleTimeoutMs, notAfter },
+              onObservation,
+            );
+          }
           return readEventStream(
             this.#transport,
-            { url: eventsUrl, signal, timeoutMs, idleTimeoutMs, state, context, notAfter },
+            {
+              url: eventsUrl,
+              signal,
+              timeoutMs,
+              idleTimeoutMs,
+              state,
+              context,
+              notAfter,
+              deadline: notAfter,
+            },
             (event) => onObservation(this.#observationOfEvent(eventsUrl, event.data, context)),
           );
         },
@@ -348,10 +367,18 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         },
         streamAdvertised: () => streamAdvertised,
         stream: ({ ids, signal, state, idleTimeoutMs, notAfter, onSnapshot, onMissing }) => {
-          const url = `${this.baseUrl}/events?ids=${ids.map(encodeURIComponent).join(",")}`;
+          const url = this.#eventsUrlOf(ids);
           return readEventStream(
             this.#transport,
-            { url, signal, idleTimeoutMs, state, notAfter, timeoutMs: options.requestTimeoutMs },
+            {
+              url,
+              signal,
+              idleTimeoutMs,
+              state,
+              notAfter,
+              deadline: notAfter,
+              timeoutMs: options.requestTimeoutMs,
+            },
             (event) => {
               if (event.event === "end") return true;
               // Jobs come as progress, done (or unnamed) events; others (open, ...) are not ours.
@@ -408,6 +435,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         signal,
         timeoutMs: requestTimeoutMs,
         notAfter,
+        deadline: notAfter,
       });
     } catch (error) {
       // 400: the server does not know `ids`; 404/405/501: no such endpoint.
@@ -450,6 +478,11 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     }
     const links = parseLinkHeader(response.headers.get("link"));
     return { ...observation, streamAdvertised: findLink(links, "events", url) !== undefined };
+  }
+
+  /** The multiplexed stream of some jobs. */
+  #eventsUrlOf(ids: string[]): string {
+    return `${this.baseUrl}/events?ids=${ids.map(encodeURIComponent).join(",")}`;
   }
 
   #notFound(url: string, jobId: string, code: unknown, message: unknown): NotFoundError {
@@ -560,10 +593,4 @@ function apiKeyHeader(apiKey: string | undefined): Record<string, string> {
     throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
   }
   return { "x-api-key": apiKey };
-}
-
-/** The original usage: a URL pointing at a status resource, with jobs beside it. */
-function fromStatusUrl<A extends ApiName>(statusUrl: string): ClientOptions<A> {
-  const url = checkUrl("statusUrl", statusUrl);
-  return { statusUrl: url, baseUrl: url.replace(/\/status$/, "") };
 }

@@ -1,4 +1,5 @@
 import type { BudgetOptions } from "./budget.js";
+import { checkRule, describe } from "./internal/validate.js";
 import type { DurationModelSnapshot } from "./learned.js";
 import type { ApiName } from "./profiles/types.js";
 import type {
@@ -157,9 +158,11 @@ export interface WaitOptions {
    */
   streamIdleTimeoutMs?: number;
   /**
-   * Failed requests in a row (network errors, timeouts, 408, 429, 5xx) after which the wait
-   * gives up with the last failure instead of hiding it behind a timeout. `Infinity` allowed.
-   * @default 5
+   * Opt-in fail-fast: failed requests in a row (network errors, timeouts, 408, 425, 429, 5xx,
+   * a gateway's HTML page) after which the wait gives up with the last failure. By default an
+   * outage never ends a wait before its deadline; only a wrong URL or key fails before the
+   * first answer (name not found, connection refused, TLS, 401, 403, 404).
+   * @default Infinity
    */
   maxConsecutiveFailures?: number;
   /**
@@ -196,27 +199,16 @@ export const WAIT_DEFAULTS = {
   kind: "default",
   longPollWaitMs: 60_000,
   streamIdleTimeoutMs: 45_000,
-  maxConsecutiveFailures: 5,
+  maxConsecutiveFailures: Infinity,
 } as const;
 
 /** Throws a TypeError naming `name` unless `value` is a number in [min, max]. */
 export function checkNumber(
   name: string,
   value: number,
-  { min = 0, max = Infinity, integer = false }: { min?: number; max?: number; integer?: boolean },
+  range: { min?: number; max?: number; integer?: boolean },
 ): number {
-  const valid =
-    typeof value === "number" &&
-    !Number.isNaN(value) &&
-    value >= min &&
-    value <= max &&
-    (!integer || Number.isInteger(value) || value === Infinity);
-  if (!valid) {
-    const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new TypeError(
-      `Option "${name}" must be ${integer ? "an integer" : "a number"} ${range}, got ${String(value)}`,
-    );
-  }
+  checkRule(name, { type: "number", ...range }, value);
   return value;
 }
 
@@ -226,7 +218,7 @@ export function checkUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new TypeError(`Option "${name}" must be an absolute URL, got ${JSON.stringify(value)}`, {
+    throw new TypeError(`Option "${name}" must be an absolute URL, got ${describe(value)}`, {
       cause,
     });
   }

@@ -5,17 +5,14 @@ import { learnDuration } from "./learned.js";
 import type { WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
 import type { ScheduledDelay } from "./schedule.js";
-import { isRetryable } from "./transport/retryable.js";
+import { adviseMisconfiguration, classifyFailure } from "./failure.js";
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
 import type { StatusSnapshot, TerminalStatus, WaitResult } from "./types.js";
-import {
-  dateOf,
-  pollDelay,
-  resolveWaitOptions,
-  type ResolvedOptions,
-  type WaitDependencies,
-} from "./wait.js";
+import { dateOf, pollDelay, type WaitDependencies } from "./wait.js";
+import { resolveWaitOptions, type ResolvedOptions } from "./wait-options.js";
+import { describe, validateOptions } from "./internal/validate.js";
+import { WAIT_ALIASES, WAIT_MANY_OPTION_RULES } from "./option-rules.js";
 
 /** A job to wait on, alone or with a signal that cancels the wait on it alone. */
 export type JobRef = string | { jobId: string; signal?: AbortSignal };
@@ -94,6 +91,8 @@ interface Tracked {
   lastDelayMs: number;
   backoffAttempt: number;
   failures: number;
+  /** The last failed read of this job since it was last seen, a timeout's cause. */
+  lastFailure: unknown;
   last: StatusSnapshot | undefined;
   lastPendingAt: number | undefined;
   jobStart: number | undefined;
@@ -119,12 +118,13 @@ export async function* waitMany(
   refs: Iterable<JobRef>,
   options: WaitManyOptions,
 ): AsyncGenerator<JobOutcome> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`The wait options must be an object, got ${describe(options)}`);
+  }
+  validateOptions("wait option", WAIT_MANY_OPTION_RULES, options, WAIT_ALIASES);
   const { batchSize: _size, onProgress: _progress, ...shared } = options;
   const o = resolveWaitOptions({ ...shared, mode: options.mode ?? "auto" });
   const batchSize = options.batchSize ?? 100;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new TypeError(`Option "batchSize" must be an integer >= 1, got ${String(batchSize)}`);
-  }
   const { clock, logger } = deps;
   const { signal } = options;
   signal?.throwIfAborted();
@@ -172,6 +172,7 @@ export async function* waitMany(
       lastDelayMs: 0,
       backoffAttempt: 0,
       failures: 0,
+      lastFailure: undefined,
       last: undefined,
       lastPendingAt: undefined,
       jobStart: undefined,
@@ -188,6 +189,7 @@ export async function* waitMany(
   const see = (job: Tracked, snapshot: StatusSnapshot) => {
     const now = clock.now();
     job.failures = 0;
+    job.lastFailure = undefined;
     job.jobStart ??= dateOf(snapshot.createdAt) ?? start;
     job.last = snapshot;
     options.onProgress?.(job.jobId, snapshot);
@@ -225,7 +227,7 @@ export async function* waitMany(
       error: new WaitTimeoutError(o.maxWaitMs, clock.now() - start, job.last, {
         jobId: job.jobId,
         attempts: job.requests,
-        cause,
+        cause: cause ?? job.lastFailure,
       }),
     });
 
@@ -331,8 +333,13 @@ export async function* waitMany(
         for (const job of live) timeOut(job);
         return;
       }
-      if (!isRetryable(cause)) {
-        for (const job of live) emit({ jobId: job.jobId, ok: false, error: cause });
+      const kind = classifyFailure(
+        cause,
+        live.some((job) => job.last !== undefined),
+      );
+      if (kind !== "transient") {
+        const failure = kind === "misconfigured" ? adviseMisconfiguration(cause) : cause;
+        for (const job of live) emit({ jobId: job.jobId, ok: false, error: failure });
         return;
       }
       error = cause;
@@ -347,7 +354,10 @@ export async function* waitMany(
       }
       const snapshot = answer?.snapshots.get(job.jobId);
       if (snapshot && see(job, snapshot)) continue;
-      if (!snapshot) job.failures += 1;
+      if (!snapshot) {
+        job.failures += 1;
+        job.lastFailure = error;
+      }
       if (job.failures >= o.maxConsecutiveFailures) {
         emit({ jobId: job.jobId, ok: false, error });
         continue;
@@ -442,7 +452,9 @@ export async function* waitMany(
       } catch (cause) {
         if (stopped(cause)) return;
         if (controller.signal.aborted) return; // the deadline
-        if (!(cause instanceof StreamUnavailable) && !isRetryable(cause)) throw cause;
+        if (!(cause instanceof StreamUnavailable) && classifyFailure(cause, true) !== "transient") {
+          throw cause;
+        }
         logger?.debug?.("translation-status: multiplexed stream failed", cause);
       } finally {
         timer.abort();

@@ -3,10 +3,11 @@ import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
 import type { ServerHints } from "./hints.js";
 import { forwardAbort } from "./internal/abort.js";
 import { durationWindow, learnDuration, learnedDelay, type DurationModel } from "./learned.js";
-import { WAIT_DEFAULTS, checkNumber, type WaitOptions } from "./options.js";
+import type { WaitOptions } from "./options.js";
+import { resolveWaitOptions, type ResolvedOptions } from "./wait-options.js";
 import { isTerminal } from "./parse.js";
-import { nextDelay, type ScheduleOptions, type ScheduledDelay } from "./schedule.js";
-import { isRetryable } from "./transport/retryable.js";
+import { nextDelay, type ScheduledDelay } from "./schedule.js";
+import { adviseMisconfiguration, classifyFailure, retryOptions } from "./failure.js";
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
 import type {
@@ -54,68 +55,8 @@ export interface WaitDependencies {
   model: DurationModel;
 }
 
-export type ResolvedOptions = ScheduleOptions & {
-  mode: WaitMode;
-  maxWaitMs: number;
-  maxConsecutiveFailures: number;
-  kind: string;
-  expectedDurationMs: number | undefined;
-  longPollWaitMs: number;
-  streamIdleTimeoutMs: number;
-};
-
-const MODES: readonly WaitMode[] = ["auto", "poll", "long-poll", "stream"];
-
 /** Stream drops tolerated in one wait before falling back to requests. */
 const MAX_STREAM_DROPS = 3;
-
-/** Applies defaults once and rejects bad values with a TypeError that names the option. */
-export function resolveWaitOptions(options: WaitOptions): ResolvedOptions {
-  const d = WAIT_DEFAULTS;
-  const maxIntervalMs = options.maxIntervalMs ?? d.maxIntervalMs;
-  const resolved: ResolvedOptions = {
-    mode: options.mode ?? d.mode,
-    maxWaitMs: options.maxWaitMs ?? d.maxWaitMs,
-    pollIntervalMs: options.pollIntervalMs,
-    initialIntervalMs: options.initialIntervalMs ?? d.initialIntervalMs,
-    backoffFactor: options.backoffFactor ?? d.backoffFactor,
-    // Setting maxIntervalMs alone lets backoff grow to it, as the name promises.
-    maxBackoffMs: options.maxBackoffMs ?? options.maxIntervalMs ?? d.maxBackoffMs,
-    maxIntervalMs,
-    minIntervalMs: options.minIntervalMs ?? d.minIntervalMs,
-    jitter: options.jitter ?? d.jitter,
-    kind: options.kind ?? d.kind,
-    expectedDurationMs: options.expectedDurationMs,
-    longPollWaitMs: options.longPollWaitMs ?? d.longPollWaitMs,
-    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? d.streamIdleTimeoutMs,
-    maxConsecutiveFailures: options.maxConsecutiveFailures ?? d.maxConsecutiveFailures,
-  };
-  if (!MODES.includes(resolved.mode)) {
-    throw new TypeError(
-      `Option "mode" must be one of ${MODES.join(", ")}, got ${String(resolved.mode)}`,
-    );
-  }
-  if (typeof resolved.kind !== "string") {
-    throw new TypeError(`Option "kind" must be a string, got ${String(resolved.kind)}`);
-  }
-  const ms = { max: Number.MAX_SAFE_INTEGER };
-  checkNumber("maxWaitMs", resolved.maxWaitMs, {});
-  if (resolved.pollIntervalMs !== undefined)
-    checkNumber("pollIntervalMs", resolved.pollIntervalMs, ms);
-  checkNumber("initialIntervalMs", resolved.initialIntervalMs, ms);
-  checkNumber("backoffFactor", resolved.backoffFactor, { min: 1, max: 1_000 });
-  checkNumber("maxBackoffMs", resolved.maxBackoffMs, ms);
-  checkNumber("maxIntervalMs", resolved.maxIntervalMs, ms);
-  checkNumber("minIntervalMs", resolved.minIntervalMs, { max: resolved.maxIntervalMs });
-  checkNumber("jitter", resolved.jitter, { max: 1 });
-  if (resolved.expectedDurationMs !== undefined) {
-    checkNumber("expectedDurationMs", resolved.expectedDurationMs, ms);
-  }
-  checkNumber("longPollWaitMs", resolved.longPollWaitMs, ms);
-  checkNumber("streamIdleTimeoutMs", resolved.streamIdleTimeoutMs, { min: 1, ...ms });
-  checkNumber("maxConsecutiveFailures", resolved.maxConsecutiveFailures, { min: 1, integer: true });
-  return resolved;
-}
 
 /** Marks the abort of a stream at the wait's deadline, as opposed to the caller's abort. */
 const DEADLINE = Symbol("deadline");
@@ -136,6 +77,9 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   const deadline = start + o.maxWaitMs;
   let attempt = 0;
   let failures = 0;
+  // The failure a timeout reports as its cause, even when the request at the deadline could
+  // not be sent at all.
+  let lastFailure: unknown;
   let backoffAttempt = 0;
   let streamDrops = 0;
   let last: StatusSnapshot | undefined;
@@ -160,6 +104,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   /** Takes in one observation; returns the result when it is terminal. */
   const see = ({ snapshot, hints }: Observation): WaitResult | undefined => {
     failures = 0;
+    lastFailure = undefined;
     const now = clock.now();
     jobStart ??= dateOf(snapshot.createdAt) ?? start;
     if (snapshot.status !== last?.status) options.onStatusChange?.(snapshot, last);
@@ -210,7 +155,10 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         const outcome = await streamOnce(attempt);
         ({ result, observation, reachedDeadline } = outcome);
         if (outcome.error !== undefined) {
-          if (!isRetryable(outcome.error) && !(outcome.error instanceof StreamUnavailable)) {
+          if (
+            !(outcome.error instanceof StreamUnavailable) &&
+            classifyFailure(outcome.error, last !== undefined) !== "transient"
+          ) {
             throw outcome.error;
           }
           logger?.debug?.("translation-status: stream failed", outcome.error);
@@ -251,10 +199,12 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         // The client's own request budget has no room before the deadline: that is a timeout.
         attempt -= 1;
         reachedDeadline = true;
-      } else if (!isRetryable(cause)) {
-        throw cause;
       } else {
+        const kind = classifyFailure(cause, last !== undefined);
+        if (kind === "misconfigured") throw adviseMisconfiguration(cause);
+        if (kind === "fatal") throw cause;
         error = cause;
+        lastFailure = cause;
         failures += 1;
       }
     }
@@ -304,15 +254,16 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       throw new WaitTimeoutError(o.maxWaitMs, elapsedMs, last, {
         jobId,
         attempts: attempt,
-        cause: error,
+        cause: error ?? lastFailure,
       });
     }
 
     const delay = schedule(observation?.hints, error, remainingMs, requestMode);
     report(delay);
     if (error !== undefined) {
+      const what = error instanceof Error ? error.message : String(error);
       logger?.warn?.(
-        `translation-status: request ${attempt} failed, retrying in ${Math.round(delay.delayMs)} ms`,
+        `translation-status: request ${attempt} (${requestMode}) failed, retrying in ${Math.round(delay.delayMs)} ms: ${what}`,
         error,
       );
     } else {
@@ -435,6 +386,9 @@ export function pollDelay(
 ): ScheduledDelay {
   const { now, hints, error } = context;
   const failed = error !== undefined;
+  // A failed request is retried after at most MAX_RETRY_DELAY_MS, so the wait learns of the
+  // job within one such interval after an outage ends.
+  const options = failed ? retryOptions(o) : o;
   const window = durationWindow(
     deps.model.samples(o.kind),
     o.expectedDurationMs,
@@ -459,7 +413,7 @@ export function pollDelay(
           maxStepShareOfAge: o.backoffFactor - 1,
         }),
     },
-    o,
+    options,
     deps.random,
   );
 }

@@ -10,8 +10,10 @@ export interface ResponseDetails {
   bodyExcerpt?: string | undefined;
   /** The server's request id (`x-request-id` and similar headers), to quote to its operators. */
   requestId?: string | undefined;
-  /** The error code from a JSON error body `{ "error": { "code" } }`, if there was one. */
+  /** The error code from a JSON error body (ours, HeyGen's or ElevenLabs' shape), if any. */
   code?: string | undefined;
+  /** The error message from a JSON error body, in the server's words, if any. */
+  serverMessage?: string | undefined;
   /** The server's `Retry-After`, in ms, if it sent one. */
   retryAfterMs?: number | undefined;
 }
@@ -26,13 +28,15 @@ export class HttpError extends TranslationStatusError {
   readonly bodyExcerpt: string | undefined;
   readonly requestId: string | undefined;
   readonly code: string | undefined;
+  readonly serverMessage: string | undefined;
   readonly retryAfterMs: number | undefined;
 
   constructor(details: ResponseDetails, context: ErrorContext = {}, message?: string) {
     const reason = [details.statusText, details.code].filter(Boolean).join(", ");
+    const words = details.serverMessage === undefined ? "" : `: ${details.serverMessage}`;
     super(
       message ??
-        `${details.method} ${details.url} failed with HTTP ${details.status}${reason ? ` (${reason})` : ""}`,
+        `${details.method} ${details.url} failed with HTTP ${details.status}${reason ? ` (${reason})` : ""}${words}`,
       context,
     );
     this.method = details.method;
@@ -42,6 +46,7 @@ export class HttpError extends TranslationStatusError {
     this.bodyExcerpt = details.bodyExcerpt;
     this.requestId = details.requestId;
     this.code = details.code;
+    this.serverMessage = details.serverMessage;
     this.retryAfterMs = details.retryAfterMs;
   }
 }

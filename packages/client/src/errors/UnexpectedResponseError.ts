@@ -12,6 +12,11 @@ export class UnexpectedResponseError extends TranslationStatusError {
   readonly status: number;
   readonly bodyExcerpt: string | undefined;
   readonly requestId: string | undefined;
+  /**
+   * The body was not JSON at all (an HTML page, garbage, nothing), as a proxy or gateway
+   * answers when the API behind it is down; a wait that has read the job before retries it.
+   */
+  readonly unreadable: boolean;
 
   constructor(
     reason: string,
@@ -21,6 +26,7 @@ export class UnexpectedResponseError extends TranslationStatusError {
       status: number;
       bodyExcerpt?: string | undefined;
       requestId?: string | undefined;
+      unreadable?: boolean | undefined;
     },
     context: ErrorContext = {},
   ) {
@@ -30,5 +36,6 @@ export class UnexpectedResponseError extends TranslationStatusError {
     this.status = details.status;
     this.bodyExcerpt = details.bodyExcerpt;
     this.requestId = details.requestId;
+    this.unreadable = details.unreadable ?? false;
   }
 }

@@ -7,9 +7,11 @@ import { RequestTimeoutError } from "../errors/RequestTimeoutError.js";
 import type { ErrorContext } from "../errors/TranslationStatusError.js";
 import { UnexpectedResponseError } from "../errors/UnexpectedResponseError.js";
 import { forwardAbort } from "../internal/abort.js";
+import { timeoutWithin } from "../internal/deadline.js";
 import type { RequestBudget } from "../budget.js";
 import type { Clock, FetchLike } from "../types.js";
 import { parseRetryAfter } from "./retry-after.js";
+import { serverWords } from "../errors/server-words.js";
 
 /** Settings shared by every request of a client. */
 export interface TransportSettings {
@@ -30,6 +32,8 @@ export interface BaseRequest {
   timeoutMs?: number | undefined;
   /** Folded into any error thrown, so it names the job and the attempt. */
   context?: ErrorContext | undefined;
+  /** Clock time by which a wait must settle: the timeout is cut to it (headers and body). */
+  deadline?: number | undefined;
 }
 
 export interface JsonRequest extends BaseRequest {
@@ -44,7 +48,7 @@ export interface JsonResponse {
   headers: Headers;
   body: unknown;
   /** What a parse failure needs to build a useful error. */
-  details: Omit<ResponseDetails, "code" | "retryAfterMs">;
+  details: Omit<ResponseDetails, "code" | "retryAfterMs" | "serverMessage">;
 }
 
 /** Handed to the body of a controlled request. */
@@ -89,7 +93,11 @@ export async function controlled<T>(
   const controller = new AbortController();
   const unlink = forwardAbort(request.signal, controller);
   const { clock } = settings;
-  let timeoutMs = request.timeoutMs ?? settings.requestTimeoutMs;
+  let timeoutMs = timeoutWithin(
+    request.timeoutMs ?? settings.requestTimeoutMs,
+    request.deadline,
+    clock.now(),
+  );
   let lastActivity = clock.now();
   let timedOut = false;
   // One sleep at a time for the whole request: activity only moves a timestamp, and a sleep
@@ -185,7 +193,7 @@ function sendJson(settings: TransportSettings, request: JsonRequest): Promise<Js
     }
     if (body === undefined) {
       const reason = text.length === 0 ? "empty response body" : "response body is not JSON";
-      throw new UnexpectedResponseError(reason, details, context);
+      throw new UnexpectedResponseError(reason, { ...details, unreadable: true }, context);
     }
     return { status: response.status, headers: response.headers, body, details };
   });
@@ -204,15 +212,17 @@ export function responseDetails(method: string, url: string, response: Response,
 
 /** Picks the class that tells a caller what to do about a non-2xx status. */
 export function httpError(
-  details: Omit<ResponseDetails, "code" | "retryAfterMs">,
+  details: Omit<ResponseDetails, "code" | "retryAfterMs" | "serverMessage">,
   body: unknown,
   headers: Headers,
   context: ErrorContext,
   now: number,
 ): HttpError {
+  const words = serverWords(body);
   const full: ResponseDetails = {
     ...details,
-    code: errorCodeOf(body),
+    code: words.code,
+    serverMessage: words.message,
     retryAfterMs: parseRetryAfter(headers.get("retry-after"), now),
   };
   if (full.status === 401 || full.status === 403) return new AuthenticationError(full, context);
@@ -281,13 +291,4 @@ function requestIdOf(headers: Headers): string | undefined {
     if (value) return value;
   }
   return undefined;
-}
-
-/** The `code` of an error body in our shape `{ "error": { "code" } }`, if present. */
-function errorCodeOf(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== "object" || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : undefined;
 }

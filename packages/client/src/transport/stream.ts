@@ -2,6 +2,7 @@ import type { ErrorContext } from "../errors/TranslationStatusError.js";
 import {
   controlled,
   httpError,
+  parseJson,
   readText,
   responseDetails,
   wire,
@@ -25,6 +26,8 @@ export interface StreamRequest {
   context?: ErrorContext | undefined;
   /** Clock time after which the stream must not start. */
   notAfter?: number | undefined;
+  /** Clock time by which its wait must settle: bounds the connect and the first bytes. */
+  deadline?: number | undefined;
 }
 
 /** Statuses that mean "no stream here", as opposed to a failure worth retrying. */
@@ -54,7 +57,14 @@ function openEventStream(
   const context = request.context ?? {};
   return controlled(
     settings,
-    { method: "GET", url, signal: request.signal, timeoutMs: request.timeoutMs, context },
+    {
+      method: "GET",
+      url,
+      signal: request.signal,
+      timeoutMs: request.timeoutMs,
+      context,
+      deadline: request.deadline,
+    },
     async ({ signal, touch }) => {
       const headers: Record<string, string> = {
         accept: "text/event-stream",
@@ -71,7 +81,8 @@ function openEventStream(
           throw new StreamUnavailable(`GET ${url} answered ${response.status}`);
         }
         const details = responseDetails("GET", url, response, text);
-        throw httpError(details, undefined, response.headers, context, settings.clock.now());
+        const body = parseJson(text);
+        throw httpError(details, body, response.headers, context, settings.clock.now());
       }
       const type = response.headers.get("content-type") ?? "";
       if (!type.toLowerCase().startsWith("text/event-stream") || !response.body) {
