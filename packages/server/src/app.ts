@@ -34,6 +34,7 @@ import { webhookRoutes } from "./routes/webhooks.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
 import { resolveWebhookOptions } from "./webhooks/options.js";
+import { webhookTargets } from "./webhooks/target-options.js";
 import { openStorage } from "./store/storage.js";
 import { dashboardRoutes } from "./dashboard/routes.js";
 import { findDashboardDir } from "./dashboard/files.js";
@@ -53,6 +54,7 @@ import { timelineRoutes } from "./timeline/routes.js";
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
   const webhookOptions = resolveWebhookOptions(options, options.seed);
+  const targets = webhookTargets(options, resolved.apiKeys);
   const recorder = new TimelineRecorder(options.timeline);
   const logging = withBatchedStdout(resolved.logger);
   const app = Fastify({
@@ -130,6 +132,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
   const webhooks = new WebhookDispatcher({
     ...webhookOptions,
+    fetch: webhookOptions.fetch ?? targets.fetch,
     scheduler,
     watch,
     endpoints,
@@ -142,6 +145,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ...resolved,
     store,
     idempotencyStore,
+    webhookPolicy: targets.policy,
     onCancel: (record) => changes.publish({ type: "cancelled", record }),
     onCreate: (record) => {
       changes.publish({ type: "created", record });
@@ -207,6 +211,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     webhooks.close();
     dropIdleConnections();
   });
+  app.addHook("onClose", targets.close);
   app.addHook("onClose", async () => {
     scheduler.clear();
     await storage.close();
@@ -218,7 +223,12 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   void app.register(metricsRoutes, { metrics });
   void app.register(openApiRoutes);
   void app.register(statusRoutes, { service, live });
-  void app.register(webhookRoutes, { endpoints, dispatcher: webhooks, service });
+  void app.register(webhookRoutes, {
+    endpoints,
+    dispatcher: webhooks,
+    service,
+    policy: targets.policy,
+  });
   void app.register(jobRoutes, {
     service,
     live,
