@@ -366,6 +366,19 @@ describe("guardedFetch", () => {
     }
     expect(asked).toEqual([]);
   });
+
+  it("refuses a resolver's answer it cannot read, instead of throwing in the callback", async () => {
+    const { lookup } = scriptedLookup(["not-an-address"]);
+    const guarded = guardedFetch(new AddressPolicy(), lookup);
+    onTestFinished(guarded.close);
+    const failed = await guarded
+      .fetch("http://receiver.test:8999/", { method: "POST" })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(TypeError);
+    expect((failed as Error).cause).toMatchObject({
+      message: "Expected an IP address, got not-an-address",
+    });
+  });
 });
 
 describe("WEBHOOK_ALLOW_PRIVATE", () => {

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { lookup as dnsLookup } from "node:dns";
 import type { LookupFunction } from "node:net";
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "undici";
 import type { AddressPolicy } from "./address-policy.js";
@@ -21,8 +21,9 @@ export function guardedFetch(
   lookup: LookupFunction = dnsLookup as LookupFunction,
 ): GuardedFetch {
   const agent = new Agent({ connect: { lookup: guardedLookup(policy, lookup) } });
-  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(input instanceof Request ? input.url : input);
+  // Takes a URL, as the dispatcher sends: undici's fetch cannot read Node's own Request objects.
+  const fetch = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input);
     const address = addressLiteral(url.hostname);
     const range = address === undefined ? undefined : policy.refusal(address);
     if (address !== undefined && range !== undefined) {
@@ -31,7 +32,7 @@ export function guardedFetch(
     const response = await undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher: agent });
     return response as unknown as Response;
   };
-  return { fetch, close: () => agent.destroy() };
+  return { fetch: fetch as typeof globalThis.fetch, close: () => agent.destroy() };
 }
 
 /**
@@ -40,23 +41,33 @@ export function guardedFetch(
  */
 function guardedLookup(policy: AddressPolicy, lookup: LookupFunction): LookupFunction {
   return (hostname, options, callback) => {
-    lookup(hostname, { ...options, all: true }, (error, found) => {
+    lookup(hostname, { ...options, all: true }, (error, found, family) => {
       if (error) {
         callback(error, "");
         return;
       }
-      const addresses = found as LookupAddress[];
-      for (const { address } of addresses) {
-        const range = policy.refusal(address);
-        if (range !== undefined) {
-          callback(new RefusedTargetError(hostname, address, range), "");
-          return;
+      // An answer the check cannot read is refused too (an injected resolver's, say).
+      let refused: Error | undefined;
+      const addresses = Array.isArray(found) ? found : [{ address: found, family: family ?? 4 }];
+      try {
+        for (const { address } of addresses) {
+          const range = policy.refusal(address);
+          if (range !== undefined) {
+            refused = new RefusedTargetError(hostname, address, range);
+            break;
+          }
         }
+      } catch (caught) {
+        refused = caught as Error;
       }
-      if (options.all) callback(null, addresses);
-      else if (addresses[0] === undefined)
-        callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
-      else callback(null, addresses[0].address, addresses[0].family);
+      const [first] = addresses;
+      if (refused !== undefined || first === undefined) {
+        callback(
+          refused ?? Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }),
+          "",
+        );
+      } else if (options.all) callback(null, addresses);
+      else callback(null, first.address, first.family);
     });
   };
 }
