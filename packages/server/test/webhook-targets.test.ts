@@ -411,4 +411,10 @@ describe("WEBHOOK_ALLOW_PRIVATE", () => {
     expect(() => buildApp(options)).toThrow(TypeError);
     expect(() => buildApp(options)).toThrow(`\`${name}\``);
   });
+
+  it("says a string is a string", () => {
+    expect(() => buildApp({ webhookAllowPrivate: "1" as unknown as boolean })).toThrow(
+      'got the string "1"',
+    );
+  });
 });

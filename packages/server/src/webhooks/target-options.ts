@@ -43,7 +43,10 @@ export function webhookTargets(
         ? parseAllowList(allow)
         : undefined;
   if (typeof allow !== "boolean" && allowList === undefined) {
-    const shown = Array.isArray(allow) ? JSON.stringify(allow) : String(allow);
+    const shown =
+      typeof allow === "string"
+        ? `the string ${JSON.stringify(allow)}`
+        : (JSON.stringify(allow) ?? String(allow));
     throw new TypeError(
       `Expected \`webhookAllowPrivate\` to be a boolean or an array of ${ALLOW_LIST_EXPECTED}, got ${shown}`,
     );
