@@ -116,6 +116,17 @@ export function parseAllowList(entries: readonly string[]): BlockList | undefine
   return list;
 }
 
+/** The address a URL's hostname spells (IPv6 without its brackets), or undefined for a name. */
+export function addressLiteral(hostname: string): string | undefined {
+  const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+  return isIP(host) === 0 ? undefined : host;
+}
+
+/** "a private address", "an unspecified address". */
+export function addressKind(range: RefusedClass): string {
+  return `${range === "unspecified" ? "an" : "a"} ${range} address`;
+}
+
 /** `prefix` with the IPv4 `address` in its last 32 bits: embed("64:ff9b::", "10.0.0.0"). */
 function embed(prefix: string, address: string): string {
   const [a = 0, b = 0, c = 0, d = 0] = address.split(".").map(Number);

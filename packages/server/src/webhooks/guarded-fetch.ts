@@ -1,8 +1,8 @@
 import { lookup as dnsLookup } from "node:dns";
 import type { LookupFunction } from "node:net";
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "undici";
-import type { AddressPolicy } from "./address-policy.js";
-import { addressLiteral, RefusedTargetError } from "./refused-target-error.js";
+import { addressLiteral, type AddressPolicy } from "./address-policy.js";
+import { RefusedTargetError } from "./refused-target-error.js";
 
 /** A `fetch` that sends only to addresses the policy allows, and the means to close its sockets. */
 export interface GuardedFetch {

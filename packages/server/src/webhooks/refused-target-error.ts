@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import type { RefusedClass } from "./address-policy.js";
+import { addressKind, type RefusedClass } from "./address-policy.js";
 
 /** A webhook target whose address the server refuses to send to; see docs/webhooks.md. */
 export class RefusedTargetError extends Error {
@@ -21,15 +20,4 @@ export class RefusedTargetError extends Error {
     this.address = address;
     this.range = range;
   }
-}
-
-/** The address a URL's hostname spells (IPv6 without its brackets), or undefined for a name. */
-export function addressLiteral(hostname: string): string | undefined {
-  const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
-  return isIP(host) === 0 ? undefined : host;
-}
-
-/** "a private address", "an unspecified address". */
-export function addressKind(range: RefusedClass): string {
-  return `${range === "unspecified" ? "an" : "a"} ${range} address`;
 }

@@ -1,6 +1,5 @@
 import { ApiError } from "../errors.js";
-import type { AddressPolicy } from "./address-policy.js";
-import { addressKind, addressLiteral } from "./refused-target-error.js";
+import { addressKind, addressLiteral, type AddressPolicy } from "./address-policy.js";
 
 /** Longest webhook URL accepted. */
 export const MAX_WEBHOOK_URL_LENGTH = 2_048;
