@@ -34,6 +34,7 @@ import { webhookRoutes } from "./routes/webhooks.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
 import { resolveWebhookOptions } from "./webhooks/options.js";
+import { webhookTargets } from "./webhooks/target-options.js";
 import { openStorage } from "./store/storage.js";
 import { dashboardRoutes } from "./dashboard/routes.js";
 import { findDashboardDir } from "./dashboard/files.js";
@@ -56,6 +57,7 @@ const WEBHOOK_POLL_INTERVAL_MS = 1_000;
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
   const webhookOptions = resolveWebhookOptions(options, options.seed);
+  const targets = webhookTargets(options, resolved.apiKeys);
   const recorder = new TimelineRecorder(options.timeline);
   const logging = withBatchedStdout(resolved.logger);
   const app = Fastify({
@@ -139,6 +141,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
   const webhooks = new WebhookDispatcher({
     ...webhookOptions,
+    fetch: webhookOptions.fetch ?? targets.fetch,
     scheduler,
     watch,
     endpoints,
@@ -155,6 +158,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ...resolved,
     store,
     idempotencyStore,
+    webhookPolicy: targets.policy,
     onExpire: (before) => storage.webhooks.expire(before),
     onError: (error) => app.log.error({ err: error }, "could not drop expired records"),
     onCancel: (record) => {
@@ -229,6 +233,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     webhooks.close();
     dropIdleConnections();
   });
+  app.addHook("onClose", targets.close);
   app.addHook("onClose", async () => {
     scheduler.clear();
     await storage.close();
@@ -240,7 +245,12 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   void app.register(metricsRoutes, { metrics });
   void app.register(openApiRoutes);
   void app.register(statusRoutes, { service, live });
-  void app.register(webhookRoutes, { endpoints, dispatcher: webhooks, service });
+  void app.register(webhookRoutes, {
+    endpoints,
+    dispatcher: webhooks,
+    service,
+    policy: targets.policy,
+  });
   void app.register(jobRoutes, {
     service,
     live,

@@ -4,6 +4,7 @@ import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
 import { MAX_LATENCY_MS, parseLatency } from "./faults/latency.js";
 import { parseStorage, STORAGE_EXPECTED } from "./store/storage-spec.js";
 import type { StartServerOptions } from "./start.js";
+import { ALLOW_LIST_EXPECTED, parseAllowList } from "./webhooks/address-policy.js";
 import { isWebhookSecret } from "./webhooks/secret.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -47,6 +48,8 @@ export interface ServerConfig extends Required<
   webhookTimeoutMs?: number;
   /** WEBHOOK_RETRY_DELAY, read in seconds. */
   webhookRetryDelayMs?: number;
+  /** WEBHOOK_ALLOW_PRIVATE: 1 or 0, or the addresses and CIDR ranges to allow. */
+  webhookAllowPrivate?: boolean | string[];
   /** STORE: `memory`, `sqlite:PATH` or `redis://HOST:PORT`, checked here. */
   storage?: string;
   /** RETENTION, read in seconds: how long an ended job is kept. */
@@ -69,7 +72,7 @@ function toMs(raw: string): number | undefined {
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
  * MAX_CONCURRENT_JOBS, API_KEYS, STORE and RETENTION (seconds), and the webhook settings WEBHOOK_SECRET,
- * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds). Unset or empty variables take their defaults; a bad value
+ * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds) and WEBHOOK_ALLOW_PRIVATE. Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
  * @example
@@ -208,6 +211,15 @@ function webhookSettings(env: Env): Partial<ServerConfig> {
     ...optional(
       "webhookRetryDelayMs",
       parse(env, "WEBHOOK_RETRY_DELAY", undefined, "a number of seconds > 0", positiveMs),
+    ),
+    ...optional(
+      "webhookAllowPrivate",
+      parse(env, "WEBHOOK_ALLOW_PRIVATE", undefined, `1, 0, or ${ALLOW_LIST_EXPECTED}`, (raw) => {
+        if (raw === "1" || raw.toLowerCase() === "true") return true;
+        if (raw === "0" || raw.toLowerCase() === "false") return false;
+        const entries = raw.split(",").map((entry) => entry.trim());
+        return parseAllowList(entries) === undefined ? undefined : entries;
+      }),
     ),
   };
 }

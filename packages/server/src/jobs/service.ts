@@ -15,6 +15,7 @@ import { metadataProblem } from "./metadata.js";
 import type { Random } from "./random.js";
 import type { JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
+import type { AddressPolicy } from "../webhooks/address-policy.js";
 import { checkWebhookUrl } from "../webhooks/url.js";
 
 export interface JobServiceOptions {
@@ -46,6 +47,8 @@ export interface JobServiceOptions {
   onExpire?: (before: number) => Promise<void>;
   /** Hears a failed clean-up of expired records. */
   onError?: (error: unknown) => void;
+  /** Which address literals a `callbackUrl` may name; undefined allows every address. */
+  webhookPolicy?: AddressPolicy | undefined;
 }
 
 /** How long a claim on an `Idempotency-Key` holds while its request creates the job, in ms. */
@@ -136,7 +139,9 @@ export class JobService {
     const metadata = input.metadata ?? {};
     const problem = metadataProblem(metadata);
     if (problem !== undefined) throw new ApiError("invalid_request", problem);
-    if (input.callbackUrl !== undefined) checkWebhookUrl(input.callbackUrl, "body.callbackUrl");
+    if (input.callbackUrl !== undefined) {
+      checkWebhookUrl(input.callbackUrl, "body.callbackUrl", this.#options.webhookPolicy);
+    }
     const faults = faultOverrides(input);
     const { owner, idempotencyKey } = context;
     const { idempotencyStore } = this.#options;

@@ -163,7 +163,8 @@ export const createJobBodySchema = {
     callbackUrl: {
       type: "string",
       maxLength: MAX_WEBHOOK_URL_LENGTH,
-      description: "An http(s) URL that gets a signed webhook when the job ends",
+      description:
+        "An http(s) URL that gets a signed webhook when the job ends. With API keys on, a public address unless the server allows others (docs/webhooks.md)",
     },
   },
 } as const;

@@ -22,7 +22,8 @@ export const createWebhookBodySchema = {
       type: "string",
       minLength: 1,
       maxLength: MAX_WEBHOOK_URL_LENGTH,
-      description: "An http or https URL that gets a signed POST for every event",
+      description:
+        "An http or https URL that gets a signed POST for every event. With API keys on, a public address unless the server allows others (docs/webhooks.md)",
     },
     events: {
       type: "array",

@@ -2,9 +2,11 @@ import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
 import type { JobService } from "../jobs/service.js";
 import { ownerOf } from "../plugins/auth.js";
+import type { AddressPolicy } from "../webhooks/address-policy.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { WebhookEndpoint, WebhookEndpoints } from "../webhooks/endpoints.js";
 import type { WebhookEventType } from "../webhooks/event-types.js";
+import { checkWebhookUrl } from "../webhooks/url.js";
 import { errorResponses } from "./schemas.js";
 import {
   callbackSecretSchema,
@@ -21,6 +23,8 @@ export interface WebhookRoutesOptions {
   endpoints: WebhookEndpoints;
   dispatcher: WebhookDispatcher;
   service: JobService;
+  /** Which address literals an endpoint's URL may name; undefined allows every address. */
+  policy?: AddressPolicy | undefined;
 }
 
 interface IdParams {
@@ -30,7 +34,7 @@ interface IdParams {
 /** Webhook endpoints (register, list, read, delete), the callback secret, delivery attempts. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
   app,
-  { endpoints, dispatcher, service },
+  { endpoints, dispatcher, service, policy },
 ) => {
   app.post<{ Body: { url: string; events?: WebhookEventType[] } }>(
     "/webhooks",
@@ -42,6 +46,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     },
     async (request, reply) => {
       const { url, events } = request.body;
+      checkWebhookUrl(url, "body.url", policy);
       const endpoint = await endpoints.create(ownerOf(request), url, events);
       reply.code(201).header("location", `/webhooks/${endpoint.id}`);
       return { ...view(endpoint), secret: endpoint.secret };

@@ -1,8 +1,9 @@
 import { createRandom, type Random } from "../jobs/random.js";
 import { isWebhookSecret } from "./secret.js";
+import type { WebhookTargetOptions } from "./target-options.js";
 
 /** The webhook settings of `buildApp`; see docs/webhooks.md. */
-export interface WebhookAppOptions {
+export interface WebhookAppOptions extends WebhookTargetOptions {
   /**
    * Signs the webhooks sent to jobs' `callbackUrl`, for every API key: `whsec_` and base64 of
    * 24..64 bytes. `GET /webhooks/secret` shows it.
@@ -31,8 +32,8 @@ export interface WebhookAppOptions {
    */
   webhookMaxRetryDelayMs?: number;
   /**
-   * Sends the webhooks. For tests.
-   * @default globalThis.fetch
+   * Sends the webhooks. For tests: it replaces the check of resolved addresses too.
+   * @default globalThis.fetch, or one that checks addresses (`webhookAllowPrivate`)
    */
   webhookFetch?: typeof fetch;
   /**

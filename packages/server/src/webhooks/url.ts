@@ -1,13 +1,14 @@
 import { ApiError } from "../errors.js";
+import { addressKind, addressLiteral, type AddressPolicy } from "./address-policy.js";
 
 /** Longest webhook URL accepted. */
 export const MAX_WEBHOOK_URL_LENGTH = 2_048;
 
 /**
- * The URL if it is an absolute http(s) URL; a 400 naming `field` otherwise. Only the scheme is
- * checked: the simulator sends where its users ask, loopback and private addresses included.
+ * The URL if it is an absolute http(s) URL; a 400 naming `field` otherwise. With a `policy`, an
+ * address literal it refuses is a 400 too; a name is checked when a delivery resolves it.
  */
-export function checkWebhookUrl(raw: string, field: string): string {
+export function checkWebhookUrl(raw: string, field: string, policy?: AddressPolicy): string {
   let url: URL | undefined;
   try {
     url = new URL(raw);
@@ -19,6 +20,14 @@ export function checkWebhookUrl(raw: string, field: string): string {
   }
   if (url.username !== "" || url.password !== "") {
     throw new ApiError("invalid_request", `${field} must not carry credentials`);
+  }
+  const address = addressLiteral(url.hostname);
+  const range = address === undefined ? undefined : policy?.refusal(address);
+  if (address !== undefined && range !== undefined) {
+    throw new ApiError(
+      "invalid_request",
+      `${field} points at ${address}, ${addressKind(range)}: this server sends webhooks to public addresses only`,
+    );
   }
   return raw;
 }
