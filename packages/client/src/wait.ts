@@ -2,7 +2,8 @@ import { BudgetDeadlineError } from "./budget.js";
 import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
 import type { ServerHints } from "./hints.js";
 import { forwardAbort } from "./internal/abort.js";
-import { durationWindow, learnDuration, learnedDelay, type DurationModel } from "./learned.js";
+import { learnDuration, type DurationModel } from "./learned.js";
+import { learnedDelay, learnedTarget } from "./learned-schedule.js";
 import { WAIT_DEFAULTS, checkNumber, type WaitOptions } from "./options.js";
 import { isTerminal } from "./parse.js";
 import { nextDelay, type ScheduleOptions, type ScheduledDelay } from "./schedule.js";
@@ -60,6 +61,8 @@ export type ResolvedOptions = ScheduleOptions & {
   maxConsecutiveFailures: number;
   kind: string;
   expectedDurationMs: number | undefined;
+  size: number | undefined;
+  targetDelayShare: number;
   longPollWaitMs: number;
   streamIdleTimeoutMs: number;
 };
@@ -86,6 +89,8 @@ export function resolveWaitOptions(options: WaitOptions): ResolvedOptions {
     jitter: options.jitter ?? d.jitter,
     kind: options.kind ?? d.kind,
     expectedDurationMs: options.expectedDurationMs,
+    size: options.size,
+    targetDelayShare: options.targetDelayShare ?? d.targetDelayShare,
     longPollWaitMs: options.longPollWaitMs ?? d.longPollWaitMs,
     streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? d.streamIdleTimeoutMs,
     maxConsecutiveFailures: options.maxConsecutiveFailures ?? d.maxConsecutiveFailures,
@@ -111,6 +116,10 @@ export function resolveWaitOptions(options: WaitOptions): ResolvedOptions {
   if (resolved.expectedDurationMs !== undefined) {
     checkNumber("expectedDurationMs", resolved.expectedDurationMs, ms);
   }
+  if (resolved.size !== undefined) {
+    checkNumber("size", resolved.size, { min: Number.MIN_VALUE, max: Number.MAX_VALUE });
+  }
+  checkNumber("targetDelayShare", resolved.targetDelayShare, { min: 1e-6, max: 1 });
   checkNumber("longPollWaitMs", resolved.longPollWaitMs, ms);
   checkNumber("streamIdleTimeoutMs", resolved.streamIdleTimeoutMs, { min: 1, ...ms });
   checkNumber("maxConsecutiveFailures", resolved.maxConsecutiveFailures, { min: 1, integer: true });
@@ -141,6 +150,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   let last: StatusSnapshot | undefined;
   let lastPendingAt: number | undefined;
   let jobStart: number | undefined;
+  let size = o.size;
   // `auto` starts with one plain poll, whose answer says what else the server offers.
   let discovering = o.mode === "auto";
   let mode: Mode = o.mode === "auto" ? "poll" : o.mode;
@@ -162,6 +172,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
     failures = 0;
     const now = clock.now();
     jobStart ??= dateOf(snapshot.createdAt) ?? start;
+    size ??= snapshot.size;
     if (snapshot.status !== last?.status) options.onStatusChange?.(snapshot, last);
     options.onProgress?.({
       snapshot,
@@ -192,6 +203,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       lastPendingAt,
       jobStart,
       now,
+      size,
     });
   };
 
@@ -350,6 +362,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         hints,
         backoffAttempt,
         age: now - (jobStart ?? start),
+        size,
       },
       o,
       deps,
@@ -422,6 +435,8 @@ export interface PollContext {
   backoffAttempt: number;
   /** How long the job has been running. */
   age: number;
+  /** The job's size, from the options or the status answer. */
+  size?: number | undefined;
 }
 
 /**
@@ -435,11 +450,6 @@ export function pollDelay(
 ): ScheduledDelay {
   const { now, hints, error } = context;
   const failed = error !== undefined;
-  const window = durationWindow(
-    deps.model.samples(o.kind),
-    o.expectedDurationMs,
-    deps.model.uncertainties(o.kind),
-  );
   return nextDelay(
     {
       backoffAttempt: context.backoffAttempt + 1,
@@ -451,13 +461,16 @@ export function pollDelay(
         : hints?.retryAfterMs,
       estimatedRemainingMs:
         hints?.estimatedCompletionAt === undefined ? undefined : hints.estimatedCompletionAt - now,
-      learnedDelayMs:
-        window &&
-        learnedDelay(context.age, window, {
-          maxStepMs: o.maxBackoffMs * (1 - o.jitter / 2),
-          maxOverrunStepMs: o.maxBackoffMs,
-          maxStepShareOfAge: o.backoffFactor - 1,
-        }),
+      learnedDelayMs: learnedDelay(
+        deps.model,
+        {
+          kind: o.kind,
+          size: context.size ?? o.size,
+          expectedDurationMs: o.expectedDurationMs,
+          ageMs: context.age,
+        },
+        learnedTarget(o),
+      ),
     },
     o,
     deps.random,
