@@ -41,14 +41,20 @@ export function frontierChart(mix: MixResult): string {
   const yMin = 1;
   const yMax = Math.max(...[...curve, ...points].map((p) => p.y)) * 1.5;
   const sx = (x: number) =>
-    M.left + ((Math.log(Math.max(x, xMin)) - Math.log(xMin)) / Math.log(xMax / xMin)) * (W - M.left - M.right);
+    M.left +
+    ((Math.log(Math.max(x, xMin)) - Math.log(xMin)) / Math.log(xMax / xMin)) *
+      (W - M.left - M.right);
   const sy = (y: number) =>
-    H - M.bottom - ((Math.log(y) - Math.log(yMin)) / Math.log(yMax / yMin)) * (H - M.top - M.bottom);
+    H -
+    M.bottom -
+    ((Math.log(y) - Math.log(yMin)) / Math.log(yMax / yMin)) * (H - M.top - M.bottom);
   const visible = curve.filter((p) => p.x >= xMin && p.x <= xMax && p.y <= yMax);
   const path = visible.map((p, i) => `${i ? "L" : "M"}${f(sx(p.x))},${f(sy(p.y))}`).join(" ");
   const unit = share ? "% of length" : "s";
   const ticks = (lo: number, hi: number) =>
-    [0.01, 0.1, 1, 10, 100, 1_000].flatMap((d) => [d, 3 * d]).filter((v) => v >= lo && v <= hi);
+    [0.01, 0.1, 1, 10, 100, 1_000]
+      .flatMap((d) => [d, Number((3 * d).toPrecision(1))])
+      .filter((v) => v >= lo && v <= hi);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -56,8 +62,7 @@ export function frontierChart(mix: MixResult): string {
     `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="black"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="black"/>`,
     ...ticks(xMin, xMax).map(
-      (v) =>
-        `<text x="${f(sx(v))}" y="${H - M.bottom + 14}" text-anchor="middle">${v}</text>`,
+      (v) => `<text x="${f(sx(v))}" y="${H - M.bottom + 14}" text-anchor="middle">${v}</text>`,
     ),
     ...ticks(yMin, yMax).map(
       (v) => `<text x="${M.left - 6}" y="${f(sy(v) + 4)}" text-anchor="end">${v}</text>`,

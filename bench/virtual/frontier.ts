@@ -18,7 +18,13 @@ const CELLS = 1_000;
  */
 export function mixFrontier(mix: JobMix): FrontierPoint[] {
   const { law } = mix;
-  const grid = gridFromCdf(law.cdf, law.start, law.end, CELLS, law.perSize ? (x) => 1 / x : undefined);
+  const grid = gridFromCdf(
+    law.cdf,
+    law.start,
+    law.end,
+    CELLS,
+    law.perSize ? (x) => 1 / x : undefined,
+  );
   return optimalFrontier(grid, 64);
 }
 

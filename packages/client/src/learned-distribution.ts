@@ -52,7 +52,10 @@ export function learnedGrid(
     const shares = new Float64Array(last - first + 1);
     for (let j = first; j <= last; j++) {
       const cellStart = start + j * stepMs;
-      shares[j - first] = Math.max(0, Math.min(high, cellStart + stepMs) - Math.max(low, cellStart));
+      shares[j - first] = Math.max(
+        0,
+        Math.min(high, cellStart + stepMs) - Math.max(low, cellStart),
+      );
     }
     return { first, shares };
   };

@@ -162,7 +162,8 @@ interface Samples {
 
 function isNonNegativeNumbers(value: unknown): value is number[] {
   return (
-    Array.isArray(value) && value.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)
+    Array.isArray(value) &&
+    value.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)
   );
 }
 

@@ -75,7 +75,7 @@ export function optimalPlan(grid: LengthGrid, lambdaPerMs: number): CheckingPlan
   let expectedChecks = 0;
   let weighted = 0;
   let plain = 0;
-  for (let a = 0; a < n; ) {
+  for (let a = 0; a < n;) {
     const b = next[a]!;
     const at = startMs + b * stepMs;
     expectedChecks += total - ended[a]!;
@@ -142,7 +142,8 @@ export function optimalFrontier(grid: LengthGrid, points = 48): FrontierPoint[] 
       const a = hull[hull.length - 2]!;
       const b = hull[hull.length - 1]!;
       // Drop b if it lies on or above the segment a–p.
-      const cross = (b.delay - a.delay) * (p.checks - a.checks) - (b.checks - a.checks) * (p.delay - a.delay);
+      const cross =
+        (b.delay - a.delay) * (p.checks - a.checks) - (b.checks - a.checks) * (p.delay - a.delay);
       if (cross <= 0) hull.pop();
       else break;
     }

@@ -96,7 +96,6 @@ describe("DurationModel", () => {
   });
 });
 
-
 /** A seeded generator, so every run of these tests sees the same jobs. */
 function seeded(seed: number): () => number {
   return () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;

@@ -9,8 +9,7 @@ import {
 
 /** Lengths uniform on [0, L]: the case the optimal checking schedule solves by hand. */
 const L = 100_000;
-const uniform = (cells: number) =>
-  gridFromCdf((t) => Math.min(1, Math.max(0, t / L)), 0, L, cells);
+const uniform = (cells: number) => gridFromCdf((t) => Math.min(1, Math.max(0, t / L)), 0, L, cells);
 
 describe("optimalPlan", () => {
   it("matches the closed form for uniform lengths", () => {
