@@ -157,7 +157,7 @@ export interface WaitOptions {
    * When the server gives no hint, the mean delay the learned schedule aims at, as a share of
    * the job's expected length (0.015: about 1.5 s late on a 100 s job, 13.5 s on a 15-minute
    * one). The schedule is the optimal checking schedule for what was learned of the kind: the
-   * fewest polls that meet this aim. The aim is never below `minIntervalMs`, nor above the
+   * fewest polls that meet this aim. The aim is never below 100 ms (or `minIntervalMs`), nor above the
    * mean delay of backoff at its ceiling (`maxBackoffMs × (1 − jitter/2) / 2`, 13.5 s by
    * default), so learning never makes a wait later than not learning. Lower polls more and
    * finds out sooner; higher polls less.
