@@ -7,6 +7,9 @@ import { evaluateTargets } from "./report/targets.js";
 import { runScale, type ScaleResults } from "./scale/run-scale.js";
 import { runVirtual } from "./virtual/run-virtual.js";
 import { AUTO } from "./virtual/strategies.js";
+import { MIXES } from "./virtual/jobs.js";
+import { measureScheduleCpu } from "./virtual/schedule-cpu.js";
+import { writeFrontierCharts } from "./report/frontier-chart.js";
 
 // `npm run bench` (full) or `npm run bench -- --quick` (fewer jobs, for a fast check); add
 // `--only=efficiency` (Parts 1 and 2) or `--only=scale` (Part 3) to run one part alone.
@@ -20,6 +23,8 @@ if (onlyArg !== undefined && only === undefined) {
 const seed = "translation-status";
 const jobsPerMix = quick ? 50 : 400;
 const jobsPerCell = quick ? 5 : 15;
+/** Mixes whose learned schedule is timed: narrow, wide, sized. */
+const CPU_MIXES = ["15min", "heygen", "sized"];
 
 const started = performance.now();
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -42,7 +47,13 @@ const elapsedMs = performance.now() - started;
 let report: string;
 if (efficiency) {
   const info = { ...machine, seed, jobsPerMix, jobsPerCell, elapsedMs };
-  report = renderReport(info, efficiency.virtual, efficiency.http, efficiency.targets);
+  report = renderReport(
+    info,
+    efficiency.virtual,
+    efficiency.http,
+    efficiency.targets,
+    efficiency.cpu,
+  );
   if (scale) report = withScale(report, scale, quick);
 } else {
   report = scaleReport(machine, scale!);
@@ -66,7 +77,12 @@ async function runEfficiency() {
       if (strategy === AUTO) progress(`  ${mix.title}: done`);
     },
   });
+  const cpu = MIXES.filter((m) => CPU_MIXES.includes(m.id)).map((m) =>
+    measureScheduleCpu(m, jobsPerMix, seed),
+  );
+  const charts = await writeFrontierCharts(virtual, new URL("../docs/bench/", import.meta.url));
+  progress(`  charts: ${charts.join(", ")}`);
   progress(`Part 2: real HTTP on loopback, ${jobsPerCell} jobs per row…`);
   const http = await runHttp({ jobsPerCell, seed });
-  return { virtual, http, targets: evaluateTargets(virtual, http) };
+  return { virtual, http, cpu, targets: evaluateTargets(virtual, http) };
 }

@@ -6,6 +6,8 @@ import { MIXES, drawJobs, type JobMix, type JobSpec } from "./jobs.js";
 import { PEERS, simulatePeer, type PeerSchedule } from "./peers.js";
 import { SIM_BASE_URL, SimulatedBackend, type TraceEntry } from "./simulated-backend.js";
 import { CLIENT_STRATEGIES, type ClientStrategy } from "./strategies.js";
+import { mixFrontier } from "./frontier.js";
+import type { FrontierPoint } from "../../packages/client/src/optimal-checking.js";
 
 /** Virtual time starts at a realistic epoch, so dates in responses look like real ones. */
 export const VIRTUAL_START = Date.UTC(2026, 0, 1);
@@ -23,6 +25,8 @@ export interface MixResult {
   mix: JobMix;
   rows: StrategyResult[];
   sampleLengthMs: number;
+  /** The optimal frontier of the mix's law (checks after the first request, mean delay). */
+  frontier: FrontierPoint[];
 }
 
 export interface VirtualResults {
@@ -59,7 +63,12 @@ export async function runVirtual(options: VirtualOptions): Promise<VirtualResult
       waits += warm.length + jobs.length;
       options.onStep?.(mix, strategy.name);
     }
-    mixes.push({ mix, rows, sampleLengthMs: jobs[sampleIndex]!.durationMs });
+    mixes.push({
+      mix,
+      rows,
+      sampleLengthMs: jobs[sampleIndex]!.durationMs,
+      frontier: mixFrontier(mix),
+    });
   }
   return { mixes, waits, elapsedMs: performance.now() - started };
 }
@@ -115,6 +124,7 @@ async function runClient(
         jobId: record.id,
         mode: strategy.mode,
         ...(strategy.withKind && { kind: mix.id }),
+        ...(strategy.withKind && job.size !== undefined && { size: job.size }),
         onPoll: ({ delaySource }) => {
           if (delaySource) sources.set(delaySource, (sources.get(delaySource) ?? 0) + 1);
         },

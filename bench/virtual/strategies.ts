@@ -11,7 +11,7 @@ export interface ClientStrategy {
   freshClient: boolean;
   /** Jobs of the same mix waited on by the same client before the measured ones. */
   warmUpJobs: number;
-  /** Pass the mix as `kind`, so the client learns this kind of job. */
+  /** Pass the mix as `kind` (and each job's `size` in a sized mix), so the client learns this kind of job. */
   withKind: boolean;
 }
 

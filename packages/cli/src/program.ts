@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   TranslationStatusClient,
+  type DurationModelSnapshot,
   type WaitMode,
   type WaitOptions,
 } from "@translation-status/client";
@@ -11,6 +12,7 @@ import { waitAndReport } from "./commands/wait-and-report.js";
 import { parseDuration } from "./duration.js";
 import { ExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
+import { loadModel, modelPath, saveModel } from "./model-store.js";
 
 const VERSION = "0.1.0";
 
@@ -40,13 +42,14 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       writeErr: (text) => io.stderr.write(text),
     });
 
-  const clientFor = (url?: string) => {
+  const clientFor = (url?: string, model?: DurationModelSnapshot) => {
     const globals = program.opts<GlobalOptions>();
     return new TranslationStatusClient({
       ...(url
         ? { statusUrl: url, baseUrl: url.replace(/\/status$/, "") }
         : { baseUrl: globals.baseUrl }),
       ...(globals.requestTimeout !== undefined && { requestTimeoutMs: globals.requestTimeout }),
+      ...(model && { model }),
     });
   };
 
@@ -98,6 +101,12 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     .option("--initial-interval <duration>", "first interval between polls", duration)
     .option("--backoff-factor <n>", "growth of the interval", positiveNumber)
     .option("--max-interval <duration>", "longest interval between polls", duration)
+    .option("--kind <kind>", "what kind of job, so its durations are learned apart")
+    .option("--size <n>", "the job's size, e.g. the input video's seconds", positiveSize)
+    .option(
+      "--no-learn",
+      "do not read or update the learned model (kept in $XDG_CACHE_HOME or ~/.cache, translation-status/model.json)",
+    )
     .addOption(modeOption())
     .option("--json", "print one JSON object with the outcome")
     .action(
@@ -109,20 +118,42 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
           initialInterval?: number;
           backoffFactor?: number;
           maxInterval?: number;
+          kind?: string;
+          size?: number;
+          learn: boolean;
           mode: WaitMode;
           json?: boolean;
         },
       ) => {
         const waitOptions: WaitOptions = { maxWaitMs: options.maxWait, mode: options.mode };
         if (jobId !== undefined) waitOptions.jobId = jobId;
+        if (options.kind !== undefined) waitOptions.kind = options.kind;
+        if (options.size !== undefined) waitOptions.size = options.size;
         if (options.initialInterval !== undefined)
           waitOptions.initialIntervalMs = options.initialInterval;
         if (options.backoffFactor !== undefined) waitOptions.backoffFactor = options.backoffFactor;
         if (options.maxInterval !== undefined) waitOptions.maxIntervalMs = options.maxInterval;
-        exitCode = await waitAndReport(clientFor(options.url), io, {
+        // A command line lives for one wait: what it learns is kept on disk for the next run.
+        const path = options.learn ? modelPath() : undefined;
+        const warn = (message: string) => io.stderr.write(`translation-status: ${message}\n`);
+        const model = path === undefined ? undefined : await loadModel(path, warn);
+        let client: TranslationStatusClient;
+        try {
+          client = clientFor(options.url, model);
+        } catch (error) {
+          if (model === undefined || !(error instanceof TypeError)) throw error;
+          warn(`ignoring the learned model at ${path}: ${error.message}`);
+          client = clientFor(options.url);
+        }
+        exitCode = await waitAndReport(client, io, {
           ...waitOptions,
           json: options.json ?? false,
         });
+        if (path !== undefined) {
+          await saveModel(path, client.exportModel()).catch((error: Error) =>
+            warn(`cannot save the learned model at ${path}: ${error.message}`),
+          );
+        }
       },
     );
 
@@ -203,6 +234,14 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !(n >= 1) || !Number.isFinite(n)) {
     throw new InvalidArgumentError(`"${value}" must be a number >= 1`);
+  }
+  return n;
+}
+
+function positiveSize(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError(`"${value}" must be a positive number`);
   }
   return n;
 }

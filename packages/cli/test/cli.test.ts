@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ExitCode, run, type Io } from "@translation-status/cli";
 import { closedPortUrl, simulator } from "../../../test/support/servers.js";
 
@@ -15,6 +18,71 @@ async function cli(...argv: string[]) {
 }
 
 const fast = ["--initial-interval", "50ms", "--max-interval", "200ms"];
+
+// `wait` keeps its learned model under $XDG_CACHE_HOME: a scratch one per test, never the user's.
+let cacheHome: string;
+beforeEach(async () => {
+  cacheHome = await mkdtemp(join(tmpdir(), "translation-status-cache-"));
+  vi.stubEnv("XDG_CACHE_HOME", cacheHome);
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await rm(cacheHome, { recursive: true, force: true });
+});
+
+describe("the learned model across runs", () => {
+  const modelFile = () => join(cacheHome, "translation-status", "model.json");
+
+  it("is saved after a wait and read back by the next one", async () => {
+    const server = await simulator({ pendingDurationMs: 200, errorProbability: 0 });
+    for (const run of [1, 2]) {
+      const id = (await cli("create", "--base-url", server.url)).stdout.trim();
+      const waited = await cli(
+        "wait",
+        id,
+        "--base-url",
+        server.url,
+        "--kind",
+        "dub",
+        "--size",
+        "30",
+        ...fast,
+      );
+      expect(waited.code).toBe(ExitCode.Completed);
+      const saved = JSON.parse(await readFile(modelFile(), "utf8"));
+      // The second run's file holds the first run's sample too: it was read, then added to.
+      expect(saved.kinds.dub).toHaveLength(run);
+      expect(saved.sizes.dub).toEqual(Array(run).fill(30));
+    }
+    // Written through a temporary file renamed over it: nothing else is left beside it.
+    expect(await readdir(join(cacheHome, "translation-status"))).toEqual(["model.json"]);
+  });
+
+  it("is neither read nor written with --no-learn", async () => {
+    const server = await simulator({ pendingDurationMs: 100, errorProbability: 0 });
+    const id = (await cli("create", "--base-url", server.url)).stdout.trim();
+    const waited = await cli("wait", id, "--base-url", server.url, "--no-learn", ...fast);
+    expect(waited.code).toBe(ExitCode.Completed);
+    expect(await readdir(cacheHome)).toEqual([]);
+  });
+
+  it("is replaced, with a warning, when the file is not a model", async () => {
+    await mkdir(join(cacheHome, "translation-status"));
+    await writeFile(modelFile(), "{ not json");
+    const server = await simulator({ pendingDurationMs: 100, errorProbability: 0 });
+    const id = (await cli("create", "--base-url", server.url)).stdout.trim();
+    const waited = await cli("wait", id, "--base-url", server.url, "--kind", "dub", ...fast);
+    expect(waited.code).toBe(ExitCode.Completed);
+    expect(waited.stderr).toContain("ignoring the learned model");
+    expect(JSON.parse(await readFile(modelFile(), "utf8")).kinds.dub).toHaveLength(1);
+  });
+
+  it("refuses a size that is not a positive number", async () => {
+    const bad = await cli("wait", "job_x", "--size", "-3");
+    expect(bad.code).toBe(ExitCode.Failure);
+    expect(bad.stderr).toContain('"-3" must be a positive number');
+  });
+});
 
 describe("translation-status wait", () => {
   it("exits 0 with one JSON object when the job completes", async () => {

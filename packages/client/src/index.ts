@@ -15,15 +15,23 @@ export {
   type ScheduleOptions,
   type ScheduledDelay,
 } from "./schedule.js";
+export { DurationModel, type DurationModelOptions, type DurationModelSnapshot } from "./learned.js";
 export {
-  DurationModel,
-  durationWindow,
   learnedDelay,
-  type DurationModelOptions,
-  type DurationModelSnapshot,
-  type DurationWindow,
-  type LearnedSpacing,
-} from "./learned.js";
+  learnedTarget,
+  type LearnedJob,
+  type LearnedTarget,
+} from "./learned-schedule.js";
+export {
+  checksAtDelay,
+  gridFromCdf,
+  optimalFrontier,
+  optimalPlan,
+  planForDelay,
+  type CheckingPlan,
+  type FrontierPoint,
+  type LengthGrid,
+} from "./optimal-checking.js";
 export type { JobOutcome, JobRef, WaitManyOptions } from "./wait-many.js";
 export { BUDGET_DEFAULTS, RequestBudget, type BudgetOptions } from "./budget.js";
 export * from "./errors/index.js";

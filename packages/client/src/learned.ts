@@ -1,6 +1,7 @@
 /** What `exportModel()` returns and `importModel()` takes: plain JSON, safe to store anywhere. */
 export interface DurationModelSnapshot {
-  version: 1;
+  /** 2 since sizes are kept; a version 1 snapshot (no sizes) still imports. */
+  version: 1 | 2;
   /** Recent job durations in ms, per kind, oldest first. */
   kinds: Record<string, number[]>;
   /**
@@ -9,6 +10,11 @@ export interface DurationModelSnapshot {
    * for exact durations.
    */
   uncertaintyMs?: Record<string, number[]>;
+  /**
+   * Each job's size (the `size` option of its wait), per kind, in the same order; 0 where the
+   * wait gave none. Absent in version 1.
+   */
+  sizes?: Record<string, number[]>;
 }
 
 export interface DurationModelOptions {
@@ -40,19 +46,28 @@ export class DurationModel {
 
   /**
    * Remembers that a job of `kind` took `durationMs`, give or take `uncertaintyMs` (0 when the
-   * server said exactly). Invalid numbers are ignored.
+   * server said exactly), and had `size` (0 or absent: unknown). Invalid numbers are ignored.
    */
-  record(kind: string, durationMs: number, uncertaintyMs = 0): void {
+  record(kind: string, durationMs: number, uncertaintyMs = 0, size = 0): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
     if (!Number.isFinite(uncertaintyMs) || uncertaintyMs < 0) return;
-    const samples = this.#kinds.get(kind) ?? { durations: [], uncertainties: [] };
+    if (!Number.isFinite(size) || size < 0) return;
+    const samples: Samples = this.#kinds.get(kind) ?? {
+      durations: [],
+      uncertainties: [],
+      sizes: [],
+      plans: new Map(),
+    };
     samples.durations.push(durationMs);
     samples.uncertainties.push(uncertaintyMs);
+    samples.sizes.push(size);
     const excess = samples.durations.length - this.#maxSamples;
     if (excess > 0) {
       samples.durations.splice(0, excess);
       samples.uncertainties.splice(0, excess);
+      samples.sizes.splice(0, excess);
     }
+    samples.plans.clear();
     this.#touch(kind, samples);
   }
 
@@ -66,12 +81,26 @@ export class DurationModel {
     return this.#kinds.get(kind)?.uncertainties ?? [];
   }
 
+  /** The size of each of `samples(kind)`, in the same order; 0 where it was not given. */
+  sizes(kind: string): readonly number[] {
+    return this.#kinds.get(kind)?.sizes ?? [];
+  }
+
+  /**
+   * Plans computed from this kind's samples, kept until it learns a new one: the schedule's
+   * cache, so a plan is computed once per kind and reused by every poll and every wait.
+   */
+  plans(kind: string): Map<string, unknown> | undefined {
+    return this.#kinds.get(kind)?.plans;
+  }
+
   export(): DurationModelSnapshot {
     const entries = [...this.#kinds];
     return {
-      version: 1,
+      version: 2,
       kinds: Object.fromEntries(entries.map(([k, v]) => [k, [...v.durations]])),
       uncertaintyMs: Object.fromEntries(entries.map(([k, v]) => [k, [...v.uncertainties]])),
+      sizes: Object.fromEntries(entries.map(([k, v]) => [k, [...v.sizes]])),
     };
   }
 
@@ -80,34 +109,35 @@ export class DurationModel {
     if (
       typeof snapshot !== "object" ||
       snapshot === null ||
-      snapshot.version !== 1 ||
+      (snapshot.version !== 1 && snapshot.version !== 2) ||
       typeof snapshot.kinds !== "object" ||
       snapshot.kinds === null
     ) {
-      throw new TypeError("importModel() expects { version: 1, kinds: { [kind]: number[] } }");
+      throw new TypeError(
+        "importModel() expects { version: 1 or 2, kinds: { [kind]: number[] }, ... }",
+      );
     }
-    const uncertainty = snapshot.uncertaintyMs === undefined ? {} : snapshot.uncertaintyMs;
-    if (typeof uncertainty !== "object" || uncertainty === null) {
-      throw new TypeError("importModel(): uncertaintyMs must be { [kind]: number[] }");
-    }
-    const checked: [string, number[], number[]][] = [];
+    const uncertainty = optionalRecord(snapshot.uncertaintyMs, "uncertaintyMs");
+    const sizes = optionalRecord(snapshot.version === 1 ? undefined : snapshot.sizes, "sizes");
+    const checked: [string, number[], number[], number[]][] = [];
     for (const [kind, samples] of Object.entries(snapshot.kinds)) {
       const spreads = uncertainty[kind] ?? samples.map(() => 0);
-      if (!isNonNegativeNumbers(samples) || !isNonNegativeNumbers(spreads)) {
+      const sized = sizes[kind] ?? samples.map(() => 0);
+      if (![samples, spreads, sized].every(isNonNegativeNumbers)) {
         throw new TypeError(
           `importModel(): kind ${JSON.stringify(kind)} must hold non-negative numbers`,
         );
       }
-      if (spreads.length !== samples.length) {
+      if (spreads.length !== samples.length || sized.length !== samples.length) {
         throw new TypeError(
-          `importModel(): kind ${JSON.stringify(kind)} needs one uncertainty per duration`,
+          `importModel(): kind ${JSON.stringify(kind)} needs one uncertainty and one size per duration`,
         );
       }
-      checked.push([kind, samples, spreads]);
+      checked.push([kind, samples, spreads as number[], sized as number[]]);
     }
     // Checked whole before any is recorded, so a bad snapshot changes nothing.
-    for (const [kind, samples, spreads] of checked) {
-      samples.forEach((sample, i) => this.record(kind, sample, spreads[i]));
+    for (const [kind, samples, spreads, sized] of checked) {
+      samples.forEach((sample, i) => this.record(kind, sample, spreads[i], sized[i]));
     }
   }
 
@@ -121,96 +151,28 @@ export class DurationModel {
   }
 }
 
-/** One kind's durations and their uncertainties, in parallel arrays: no object per sample. */
+/** One kind's durations, uncertainties and sizes, in parallel arrays: no object per sample. */
 interface Samples {
   durations: number[];
   uncertainties: number[];
+  sizes: number[];
+  /** What the schedule computed from these samples; cleared by every new one. */
+  plans: Map<string, unknown>;
 }
 
 function isNonNegativeNumbers(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((s) => typeof s === "number" && s >= 0);
+  return (
+    Array.isArray(value) &&
+    value.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)
+  );
 }
 
-/** The span of durations a job of a kind is expected to finish in. */
-export interface DurationWindow {
-  earliestMs: number;
-  latestMs: number;
-}
-
-/** Samples needed before the learned schedule replaces blind backoff. */
-export const MIN_LEARNED_SAMPLES = 5;
-
-/**
- * The window to place polls in: the learned durations widened by a margin, or, failing enough
- * samples, the caller's `expectedDurationMs` ± 15%.
- *
- * A sample known only to lie in `duration ± uncertainty` counts by what it proves: the kind's
- * durations reach at least down to the lowest upper bound and up to the highest lower bound. So
- * coarse samples (from sparse polls before anything was learned) cannot widen a window that
- * precise ones have pinned down, and exact samples give their plain minimum and maximum. When
- * the bounds cross, every sample fits one duration between them, and that span is the window.
- */
-export function durationWindow(
-  samples: readonly number[],
-  expectedDurationMs: number | undefined,
-  uncertainties: readonly number[] = [],
-): DurationWindow | undefined {
-  if (samples.length >= MIN_LEARNED_SAMPLES) {
-    let lowestHigh = Number.POSITIVE_INFINITY;
-    let highestLow = Number.NEGATIVE_INFINITY;
-    samples.forEach((sample, i) => {
-      const spread = uncertainties[i] ?? 0;
-      lowestHigh = Math.min(lowestHigh, sample + spread);
-      highestLow = Math.max(highestLow, Math.max(0, sample - spread));
-    });
-    const earliest = Math.min(lowestHigh, highestLow);
-    const latest = Math.max(lowestHigh, highestLow);
-    // The next job may fall a little outside what was seen; widen by 5% of the spread's ends.
-    return { earliestMs: earliest * 0.95, latestMs: latest * 1.05 };
+function optionalRecord(value: unknown, name: string): Record<string, unknown[] | undefined> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(`importModel(): ${name} must be { [kind]: number[] }`);
   }
-  if (expectedDurationMs !== undefined) {
-    return { earliestMs: expectedDurationMs * 0.85, latestMs: expectedDurationMs * 1.15 };
-  }
-  return undefined;
-}
-
-/** How the learned schedule spaces its polls. */
-export interface LearnedSpacing {
-  /**
-   * Widest gap between two polls inside the window. The wait passes the interval its cold
-   * backoff settles at on average, so learning never makes polls denser than not learning.
-   */
-  maxStepMs: number;
-  /** Widest gap once the job has outlived the window. */
-  maxOverrunStepMs: number;
-  /**
-   * Widest gap as a share of the job's age: the growth of cold backoff (`backoffFactor − 1`),
-   * so a window too wide to say much is never polled more sparsely than backoff would.
-   */
-  maxStepShareOfAge: number;
-}
-
-/** Timers can fire a hair early; within this, a poll counts as on time. */
-const ON_TIME_MS = 1;
-
-/**
- * Where to poll next for a job `ageMs` old, given its window: one jump to the window's start,
- * then evenly spaced polls across it (a fifth of the window apart, at most `maxStepMs` and at
- * most `maxStepShareOfAge` of the job's age), since a job is as likely to end anywhere in it. A
- * job that outlives the window is polled at half its overrun (at least a step, at most
- * `maxOverrunStepMs`): backoff that starts from what was learned rather than from scratch.
- */
-export function learnedDelay(
-  ageMs: number,
-  window: DurationWindow,
-  spacing: LearnedSpacing,
-): number {
-  if (ageMs < window.earliestMs - ON_TIME_MS) return window.earliestMs - ageMs;
-  let step = Math.min((window.latestMs - window.earliestMs) / 5, spacing.maxStepMs);
-  if (spacing.maxStepShareOfAge > 0) step = Math.min(step, ageMs * spacing.maxStepShareOfAge);
-  if (ageMs < window.latestMs - ON_TIME_MS) return Math.min(step, window.latestMs - ageMs);
-  const overrun = Math.max(step, (ageMs - window.latestMs) / 2);
-  return Math.min(overrun, Math.max(step, spacing.maxOverrunStepMs));
+  return value as Record<string, unknown[] | undefined>;
 }
 
 /** What a wait knows when a job ends, to learn its duration from. */
@@ -222,6 +184,8 @@ export interface Ending {
   lastPendingAt: number | undefined;
   jobStart: number | undefined;
   now: number;
+  /** The job's size, if the wait was given one. */
+  size?: number | undefined;
 }
 
 /**
@@ -231,9 +195,9 @@ export interface Ending {
  */
 export function learnDuration(model: DurationModel, kind: string, ending: Ending): void {
   if (ending.createdAt !== undefined && ending.completedAt !== undefined) {
-    model.record(kind, ending.completedAt - ending.createdAt);
+    model.record(kind, ending.completedAt - ending.createdAt, 0, ending.size);
   } else if (ending.lastPendingAt !== undefined && ending.jobStart !== undefined) {
     const half = (ending.now - ending.lastPendingAt) / 2;
-    model.record(kind, ending.lastPendingAt + half - ending.jobStart, half);
+    model.record(kind, ending.lastPendingAt + half - ending.jobStart, half, ending.size);
   }
 }

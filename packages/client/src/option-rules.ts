@@ -40,6 +40,8 @@ export const WAIT_OPTION_RULES: RuleTable = {
   jitter: { type: "number", max: 1 },
   kind: { type: "string" },
   expectedDurationMs: ms,
+  size: { type: "number", min: Number.MIN_VALUE, max: Number.MAX_VALUE },
+  targetDelayShare: { type: "number", min: 1e-6, max: 1 },
   longPollWaitMs: ms,
   streamIdleTimeoutMs: { type: "number", min: 1, max: Number.MAX_SAFE_INTEGER },
   maxConsecutiveFailures: { type: "number", min: 1, integer: true },

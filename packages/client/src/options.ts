@@ -143,10 +143,28 @@ export interface WaitOptions {
    */
   kind?: string;
   /**
-   * How long you expect the job to take (for instance from the video's length). Used like a
-   * learned duration (± 15%) until the client has learned enough of this kind.
+   * How long you expect the job to take (for instance an API's own expected duration). Used
+   * as a duration known ± 15% until the client has learned enough of this kind.
    */
   expectedDurationMs?: number;
+  /**
+   * The job's size, a positive number in any unit you pick as long as it is the same for the
+   * kind (say, the input video's seconds). The client learns each kind's duration per unit of
+   * size and schedules a job by its own size: a 1-minute video is not polled on the schedule
+   * of a 30-minute one. The `heygen-v3` API fills it from the status answer's `duration`.
+   */
+  size?: number;
+  /**
+   * When the server gives no hint, the mean delay the learned schedule aims at, as a share of
+   * the job's expected length (0.015: about 1.5 s late on a 100 s job, 13.5 s on a 15-minute
+   * one). The schedule is the optimal checking schedule for what was learned of the kind: the
+   * fewest polls that meet this aim. The aim is never below 100 ms (or `minIntervalMs`), nor above the
+   * mean delay of backoff at its ceiling (`maxBackoffMs × (1 − jitter/2) / 2`, 13.5 s by
+   * default), so learning never makes a wait later than not learning. Lower polls more and
+   * finds out sooner; higher polls less.
+   * @default 0.015
+   */
+  targetDelayShare?: number;
   /**
    * How long to ask the server to hold each long-poll (`Prefer: wait`); the server may cap it.
    * @default 60_000
@@ -197,6 +215,7 @@ export const WAIT_DEFAULTS = {
   minIntervalMs: 50,
   jitter: 0.2,
   kind: "default",
+  targetDelayShare: 0.015,
   longPollWaitMs: 60_000,
   streamIdleTimeoutMs: 45_000,
   maxConsecutiveFailures: Infinity,

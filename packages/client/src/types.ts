@@ -26,6 +26,8 @@ export interface StatusSnapshot {
   completedAt: string | undefined;
   /** Present when `status` is `error` and the server said why. */
   error: JobFailure | undefined;
+  /** The job's size, when the API reports one (HeyGen v3: the video's `duration`, seconds). */
+  size?: number | undefined;
   /** The parsed response body, untouched, for fields this client does not model. */
   raw: unknown;
 }

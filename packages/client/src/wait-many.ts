@@ -14,8 +14,11 @@ import { resolveWaitOptions, type ResolvedOptions } from "./wait-options.js";
 import { describe, validateOptions } from "./internal/validate.js";
 import { WAIT_ALIASES, WAIT_MANY_OPTION_RULES } from "./option-rules.js";
 
-/** A job to wait on, alone or with a signal that cancels the wait on it alone. */
-export type JobRef = string | { jobId: string; signal?: AbortSignal };
+/**
+ * A job to wait on, alone or with a signal that cancels the wait on it alone, and its size
+ * (see the `size` option of a single wait).
+ */
+export type JobRef = string | { jobId: string; signal?: AbortSignal; size?: number };
 
 /** Options of `waitForAll` and `waitForEach`: those of one wait, applied to each job. */
 export interface WaitManyOptions extends Omit<
@@ -96,6 +99,7 @@ interface Tracked {
   last: StatusSnapshot | undefined;
   lastPendingAt: number | undefined;
   jobStart: number | undefined;
+  size: number | undefined;
 }
 
 /**
@@ -163,6 +167,10 @@ export async function* waitMany(
     }
     if (pending.has(jobId)) continue;
     const jobSignal = typeof ref === "string" ? undefined : ref.signal;
+    const size = typeof ref === "string" ? undefined : ref.size;
+    if (size !== undefined && !(typeof size === "number" && size > 0 && Number.isFinite(size))) {
+      throw new TypeError(`A job's size must be a positive number, got ${String(size)}`);
+    }
     const job: Tracked = {
       jobId,
       signal: jobSignal,
@@ -176,6 +184,7 @@ export async function* waitMany(
       last: undefined,
       lastPendingAt: undefined,
       jobStart: undefined,
+      size: size ?? o.size,
     };
     pending.set(jobId, job);
     if (jobSignal?.aborted) {
@@ -191,6 +200,7 @@ export async function* waitMany(
     job.failures = 0;
     job.lastFailure = undefined;
     job.jobStart ??= dateOf(snapshot.createdAt) ?? start;
+    job.size ??= snapshot.size;
     job.last = snapshot;
     options.onProgress?.(job.jobId, snapshot);
     if (!isTerminal(snapshot.status)) {
@@ -204,6 +214,7 @@ export async function* waitMany(
         lastPendingAt: job.lastPendingAt,
         jobStart: job.jobStart,
         now,
+        size: job.size,
       });
     }
     emit({
@@ -395,6 +406,7 @@ export async function* waitMany(
               },
               backoffAttempt: job.backoffAttempt,
               age: now - (job.jobStart ?? start),
+              size: job.size,
             },
             o as ResolvedOptions,
             deps,
@@ -483,6 +495,7 @@ export async function* waitMany(
         try {
           const result = await deps.waitOne(job.jobId, {
             ...single,
+            ...(job.size !== undefined && { size: job.size }),
             jobId: job.jobId,
             maxWaitMs: remaining,
             signal: controller.signal,

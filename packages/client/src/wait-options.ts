@@ -10,6 +10,8 @@ export type ResolvedOptions = ScheduleOptions & {
   maxConsecutiveFailures: number;
   kind: string;
   expectedDurationMs: number | undefined;
+  size: number | undefined;
+  targetDelayShare: number;
   longPollWaitMs: number;
   streamIdleTimeoutMs: number;
 };
@@ -38,6 +40,8 @@ export function resolveWaitOptions(options: WaitOptions): ResolvedOptions {
     jitter: merged.jitter,
     kind: merged.kind,
     expectedDurationMs: given.expectedDurationMs,
+    size: given.size,
+    targetDelayShare: merged.targetDelayShare,
     longPollWaitMs: merged.longPollWaitMs,
     streamIdleTimeoutMs: merged.streamIdleTimeoutMs,
     maxConsecutiveFailures: merged.maxConsecutiveFailures,

@@ -2,7 +2,8 @@ import { BudgetDeadlineError } from "./budget.js";
 import { WaitTimeoutError } from "./errors/WaitTimeoutError.js";
 import type { ServerHints } from "./hints.js";
 import { forwardAbort } from "./internal/abort.js";
-import { durationWindow, learnDuration, learnedDelay, type DurationModel } from "./learned.js";
+import { learnDuration, type DurationModel } from "./learned.js";
+import { learnedDelay, learnedTarget } from "./learned-schedule.js";
 import type { WaitOptions } from "./options.js";
 import { resolveWaitOptions, type ResolvedOptions } from "./wait-options.js";
 import { isTerminal } from "./parse.js";
@@ -85,6 +86,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
   let last: StatusSnapshot | undefined;
   let lastPendingAt: number | undefined;
   let jobStart: number | undefined;
+  let size = o.size;
   // `auto` starts with one plain poll, whose answer says what else the server offers.
   let discovering = o.mode === "auto";
   let mode: Mode = o.mode === "auto" ? "poll" : o.mode;
@@ -107,6 +109,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
     lastFailure = undefined;
     const now = clock.now();
     jobStart ??= dateOf(snapshot.createdAt) ?? start;
+    size ??= snapshot.size;
     if (snapshot.status !== last?.status) options.onStatusChange?.(snapshot, last);
     options.onProgress?.({
       snapshot,
@@ -137,6 +140,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
       lastPendingAt,
       jobStart,
       now,
+      size,
     });
   };
 
@@ -301,6 +305,7 @@ export async function waitLoop(deps: WaitDependencies, options: WaitOptions): Pr
         hints,
         backoffAttempt,
         age: now - (jobStart ?? start),
+        size,
       },
       o,
       deps,
@@ -373,6 +378,8 @@ export interface PollContext {
   backoffAttempt: number;
   /** How long the job has been running. */
   age: number;
+  /** The job's size, from the options or the status answer. */
+  size?: number | undefined;
 }
 
 /**
@@ -389,11 +396,6 @@ export function pollDelay(
   // A failed request is retried after at most MAX_RETRY_DELAY_MS, so the wait learns of the
   // job within one such interval after an outage ends.
   const options = failed ? retryOptions(o) : o;
-  const window = durationWindow(
-    deps.model.samples(o.kind),
-    o.expectedDurationMs,
-    deps.model.uncertainties(o.kind),
-  );
   return nextDelay(
     {
       backoffAttempt: context.backoffAttempt + 1,
@@ -405,13 +407,16 @@ export function pollDelay(
         : hints?.retryAfterMs,
       estimatedRemainingMs:
         hints?.estimatedCompletionAt === undefined ? undefined : hints.estimatedCompletionAt - now,
-      learnedDelayMs:
-        window &&
-        learnedDelay(context.age, window, {
-          maxStepMs: o.maxBackoffMs * (1 - o.jitter / 2),
-          maxOverrunStepMs: o.maxBackoffMs,
-          maxStepShareOfAge: o.backoffFactor - 1,
-        }),
+      learnedDelayMs: learnedDelay(
+        deps.model,
+        {
+          kind: o.kind,
+          size: context.size ?? o.size,
+          expectedDurationMs: o.expectedDurationMs,
+          ageMs: context.age,
+        },
+        learnedTarget(o),
+      ),
     },
     options,
     deps.random,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DurationModel, durationWindow, learnedDelay } from "@translation-status/client";
+import { DurationModel, learnedDelay, learnedTarget } from "@translation-status/client";
+import { learnedGrid } from "../src/learned-distribution.js";
+import { delayOnPlan } from "../src/learned-schedule.js";
+import { WAIT_DEFAULTS } from "../src/options.js";
 
 describe("DurationModel", () => {
   it("keeps the most recent samples of a kind, within its bound", () => {
@@ -51,6 +54,25 @@ describe("DurationModel", () => {
     expect(model.uncertainties("dub")).toEqual([0, 0]);
   });
 
+  it("keeps each sample's size, through export and import", () => {
+    const a = new DurationModel();
+    a.record("dub", 60_000, 0, 60);
+    a.record("dub", 30_000, 500);
+    const snapshot = JSON.parse(JSON.stringify(a.export()));
+    expect(snapshot).toMatchObject({ version: 2, sizes: { dub: [60, 0] } });
+    const b = new DurationModel();
+    b.import(snapshot);
+    expect(b.sizes("dub")).toEqual([60, 0]);
+  });
+
+  it("imports a version 1 snapshot, from before sizes, as samples without size", () => {
+    const model = new DurationModel();
+    model.import({ version: 1, kinds: { dub: [1_000, 1_100] }, uncertaintyMs: { dub: [0, 50] } });
+    expect(model.samples("dub")).toEqual([1_000, 1_100]);
+    expect(model.uncertainties("dub")).toEqual([0, 50]);
+    expect(model.sizes("dub")).toEqual([0, 0]);
+  });
+
   it("ignores an uncertainty that cannot be right", () => {
     const model = new DurationModel();
     for (const u of [-1, Number.NaN, Infinity]) model.record("x", 1_000, u);
@@ -60,7 +82,9 @@ describe("DurationModel", () => {
   it.each([
     null,
     {},
-    { version: 2, kinds: {} },
+    { version: 3, kinds: {} },
+    { version: 2, kinds: { x: [1] }, sizes: { x: [-1] } },
+    { version: 2, kinds: { x: [1, 2] }, sizes: { x: [3] } },
     { version: 1, kinds: { x: ["1"] } },
     { version: 1, kinds: { x: [1] }, uncertaintyMs: { x: [-1] } },
     { version: 1, kinds: { x: [1, 2] }, uncertaintyMs: { x: [0] } },
@@ -72,72 +96,116 @@ describe("DurationModel", () => {
   });
 });
 
-describe("durationWindow", () => {
-  it("needs five samples before it trusts what it learned", () => {
-    expect(durationWindow([10, 11, 12, 13], undefined)).toBeUndefined();
-    expect(durationWindow([100, 90, 110, 105, 95], undefined)).toEqual({
-      earliestMs: 90 * 0.95,
-      latestMs: 110 * 1.05,
-    });
-  });
+/** A seeded generator, so every run of these tests sees the same jobs. */
+function seeded(seed: number): () => number {
+  return () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+}
 
+const target = learnedTarget(WAIT_DEFAULTS);
+
+describe("learnedGrid", () => {
   it("does not let coarse samples widen what precise ones pinned down", () => {
-    // Five coarse samples (±600 ms) from sparse cold polls, five precise ones (±50 ms).
-    const samples = [1_700, 1_800, 2_600, 1_900, 1_750, 1_850, 2_150, 1_950, 2_050, 1_900];
-    const spreads = [600, 600, 600, 600, 600, 50, 50, 50, 50, 50];
-    const window = durationWindow(samples, undefined, spreads)!;
-    // Lowest upper bound 1_900 (1_850 + 50), highest lower bound 2_100 (2_150 − 50).
-    expect(window.earliestMs).toBeCloseTo(1_900 * 0.95);
-    expect(window.latestMs).toBeCloseTo(2_100 * 1.05);
-    // Read as exact, the same samples would give a window twice as wide.
-    const naive = durationWindow(samples, undefined)!;
-    expect(naive.latestMs - naive.earliestMs).toBeGreaterThan(
-      2 * (window.latestMs - window.earliestMs),
-    );
-  });
-
-  it("narrows to where coarse samples agree when they fit one duration", () => {
-    // Every span holds 2_000–2_200: the kind may well take one fixed time in there.
-    const samples = [1_750, 2_000, 1_800, 2_300, 1_900];
-    const spreads = [700, 500, 600, 300, 300];
-    expect(durationWindow(samples, undefined, spreads)).toEqual({
-      earliestMs: 2_000 * 0.95,
-      latestMs: 2_200 * 1.05,
+    // Five coarse samples (±600 ms) from sparse cold polls, twenty precise ones (±20 ms).
+    const random = seeded(7);
+    const centers = [1_700, 1_800, 2_600, 1_900, 1_750];
+    const halves = [600, 600, 600, 600, 600];
+    for (let i = 0; i < 20; i++) {
+      centers.push(1_800 + 400 * random());
+      halves.push(20);
+    }
+    const grid = learnedGrid(centers, halves)!;
+    let outside = 0;
+    grid.mass.forEach((p, i) => {
+      const middle = grid.startMs + (i + 0.5) * grid.stepMs;
+      if (middle < 1_700 || middle > 2_300) outside += p;
     });
-  });
-
-  it("uses the caller's expected duration, ± 15%, until then", () => {
-    expect(durationWindow([], 1_000)).toEqual({ earliestMs: 850, latestMs: 1_150 });
+    // Spread evenly over their spans, the coarse samples alone would put 14% out there.
+    expect(outside).toBeLessThan(0.03);
   });
 });
 
 describe("learnedDelay", () => {
-  const window = { earliestMs: 800, latestMs: 1_300 };
-  const spacing = { maxStepMs: 1_000, maxOverrunStepMs: 2_000, maxStepShareOfAge: 0 };
+  const job = { kind: "dub", size: undefined, expectedDurationMs: undefined, ageMs: 0 };
 
-  it("jumps to the window's start", () => {
-    expect(learnedDelay(100, window, spacing)).toBe(700);
+  it("leaves the delay to backoff until five jobs of the kind are known", () => {
+    const model = new DurationModel();
+    for (const d of [10_000, 11_000, 12_000, 13_000]) model.record("dub", d);
+    expect(learnedDelay(model, job, target)).toBeUndefined();
+    model.record("dub", 14_000);
+    expect(learnedDelay(model, job, target)).toBeGreaterThan(9_000);
   });
 
-  it("counts a timer that fired a hair early as on time, so it does not jump twice", () => {
-    expect(learnedDelay(799.5, window, spacing)).toBe(100);
+  it("plans from the caller's expected duration, ± 15%, before that", () => {
+    const model = new DurationModel();
+    const first = learnedDelay(model, { ...job, expectedDurationMs: 100_000 }, target)!;
+    expect(first).toBeGreaterThanOrEqual(85_000);
+    expect(first).toBeLessThanOrEqual(115_000);
   });
 
-  it("spreads polls across the window, a fifth of it apart, at most maxStepMs", () => {
-    expect(learnedDelay(800, window, spacing)).toBe(100);
-    expect(learnedDelay(800, window, { ...spacing, maxStepMs: 40 })).toBe(40);
-    expect(learnedDelay(1_250, window, spacing)).toBe(50);
+  it("meets its delay target on fresh jobs with about the optimum's checks", () => {
+    // 15 min ±10%, learned from 50 jobs known within ±10 s; the target is capped at 13.5 s.
+    const random = seeded(42);
+    const draw = () => 900_000 * (0.9 + 0.2 * random());
+    const model = new DurationModel();
+    for (let i = 0; i < 50; i++) model.record("dub", draw(), 10_000);
+    let checks = 0;
+    let delay = 0;
+    const jobs = 2_000;
+    for (let i = 0; i < jobs; i++) {
+      const length = draw();
+      let age = 0;
+      while (age < length) {
+        age += learnedDelay(model, { ...job, ageMs: age }, target)!;
+        checks += 1;
+      }
+      delay += age - length;
+    }
+    expect(delay / jobs).toBeLessThan(16_000);
+    // The optimum for this law at 13.5 s: 3.7 checks after the first (the bench's frontier).
+    expect(checks / jobs).toBeLessThan(1.2 * 3.7);
   });
 
-  it("never spaces polls wider than backoff would at the same age", () => {
-    const wide = { earliestMs: 1_000, latestMs: 30_000 };
-    expect(learnedDelay(1_000, wide, { ...spacing, maxStepShareOfAge: 0.5 })).toBe(500);
-    expect(learnedDelay(1_000, wide, spacing)).toBe(1_000);
+  it("scales the plan with the job's size", () => {
+    const random = seeded(3);
+    const model = new DurationModel();
+    for (let i = 0; i < 30; i++) {
+      const size = 10 + 20 * random();
+      model.record("dub", size * 1_000 * (0.9 + 0.2 * random()), 0, size);
+    }
+    const at = (size: number, ageMs = 0) => learnedDelay(model, { ...job, size, ageMs }, target)!;
+    expect(at(20)).toBeCloseTo(2 * at(10), 6);
+    expect(at(10)).toBeGreaterThan(8_000);
+    expect(at(10)).toBeLessThan(10_000);
   });
 
-  it("backs off from what it learned once the job outlives the window", () => {
-    expect(learnedDelay(1_300, window, spacing)).toBe(100);
-    expect(learnedDelay(1_700, window, spacing)).toBe(200);
-    expect(learnedDelay(100_000, window, spacing)).toBe(2_000);
+  it("computes a plan once per kind and target, until the kind learns a new sample", () => {
+    const model = new DurationModel();
+    for (const d of [10_000, 11_000, 12_000, 13_000, 14_000]) model.record("dub", d);
+    learnedDelay(model, job, target);
+    const cached = [...model.plans("dub")!.keys()];
+    learnedDelay(model, { ...job, ageMs: 10_500 }, target);
+    expect([...model.plans("dub")!.keys()]).toEqual(cached);
+    model.record("dub", 12_500);
+    expect(model.plans("dub")!.size).toBe(0);
+  });
+});
+
+describe("delayOnPlan", () => {
+  const checks = [800, 1_000, 1_100, 1_150];
+
+  it("jumps to the first check, then follows the plan", () => {
+    expect(delayOnPlan(0, checks, 1, 30_000)).toBe(800);
+    expect(delayOnPlan(800, checks, 1, 30_000)).toBe(200);
+    expect(delayOnPlan(1_100, checks, 2, 30_000)).toBe(500);
+  });
+
+  it("counts a timer that fired a hair early as on time, so it does not ask twice", () => {
+    expect(delayOnPlan(999.5, checks, 1, 30_000)).toBe(100.5);
+  });
+
+  it("backs off from what it learned once the job outlives the plan", () => {
+    expect(delayOnPlan(1_150, checks, 1, 30_000)).toBe(50);
+    expect(delayOnPlan(1_650, checks, 1, 30_000)).toBe(250);
+    expect(delayOnPlan(1e9, checks, 1, 30_000)).toBe(30_000);
   });
 });

@@ -99,6 +99,22 @@ describe("shape parsing", () => {
     expect(() => v3.parseCreated({ data: { video_translation_ids: [] } }, {})).toThrow(ShapeError);
   });
 
+  it("takes a v3 answer's duration, the video's seconds, as the job's size", () => {
+    expect(v3.parseStatus(v3Status({ status: "running", duration: 93.5 }), {}).size).toBe(93.5);
+    for (const duration of [undefined, null, 0, -3, "93"]) {
+      expect(v3.parseStatus(v3Status({ status: "running", duration }), {}).size).toBeUndefined();
+    }
+  });
+
+  it("learns a v3 job's duration with its size, from the status answers", async () => {
+    const { client, clock } = heygenClient("heygen-v3", [
+      { json: v3Status({ status: "running", duration: 60 }) },
+      { json: v3Status({ status: "completed", duration: 60 }) },
+    ]);
+    await clock.run(client.waitForCompletion({ jobId: "vt_1", kind: "dub" }));
+    expect(client.exportModel().sizes).toEqual({ dub: [60] });
+  });
+
   it("knows each profile's paths", () => {
     expect(v2.jobUrl("http://h", "a/b")).toBe("http://h/v2/video_translate/a%2Fb");
     expect(v3.createUrl("http://h")).toBe("http://h/v3/video-translations");

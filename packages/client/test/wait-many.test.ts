@@ -53,6 +53,25 @@ describe("waitForAll", () => {
     });
   });
 
+  it("learns each job's size, given with its id, beside its duration", async () => {
+    const jobs = cluster(3, 1_000);
+    const { clock, client } = setup(jobs);
+    await clock.run(
+      client.waitForAll(
+        Object.keys(jobs).map((jobId, i) => ({ jobId, size: 10 + i })),
+        { mode: "poll", kind: "dub" },
+      ),
+    );
+    const model = client.exportModel();
+    // Learned in the order the jobs ended, each with its own size.
+    expect(model.sizes?.dub).toEqual([10, 11, 12]);
+  });
+
+  it("refuses a job whose size is not a positive number", async () => {
+    const { client } = setup(cluster(1, 1_000));
+    await expect(client.waitForAll([{ jobId: "job_0", size: -1 }])).rejects.toThrow(TypeError);
+  });
+
   it("asks at most batchSize ids per request", async () => {
     const jobs = cluster(250, 0);
     const { clock, client, requests } = setup(jobs);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  DurationModel,
   TranslationStatusClient,
+  WAIT_DEFAULTS,
+  learnedDelay,
+  learnedTarget,
   type DurationModelSnapshot,
   type PollEvent,
   type ProgressEvent,
@@ -105,9 +109,27 @@ describe("learned schedule", () => {
     const { wait, times } = setup(steps, { model: learned });
     const polls: PollEvent[] = [];
     await wait({ mode: "poll", kind: "dub", onPoll: (e) => polls.push(e) });
-    // Learned 9 000..10 900 ms, widened to 8 550..11 445: jump to its start, then a fifth
-    // of it apart, until the poll just after the real end at 9 700.
-    expect(times()).toEqual([0, 8_550, 9_129, 9_708]);
+    // The plan for what was learned, replayed from the model alone: the wait follows it.
+    const model = new DurationModel();
+    model.import(learned);
+    const target = learnedTarget(WAIT_DEFAULTS);
+    const plan = [0];
+    while (plan.length < 4) {
+      const ageMs = plan[plan.length - 1]!;
+      plan.push(
+        ageMs +
+          learnedDelay(
+            model,
+            { kind: "dub", size: undefined, expectedDurationMs: undefined, ageMs },
+            target,
+          )!,
+      );
+    }
+    expect(times()).toEqual(plan);
+    // One jump into the lengths seen (9..10.9 s), then polls a fraction of a second apart.
+    expect(times()[1]).toBeGreaterThan(8_800);
+    expect(times()[1]).toBeLessThan(9_700);
+    expect(times()[3]).toBeGreaterThanOrEqual(9_700);
     expect(polls.slice(0, -1).every((p) => p.delaySource === "learned")).toBe(true);
   });
 
@@ -125,9 +147,10 @@ describe("learned schedule", () => {
       },
     });
     await wait({ mode: "poll", kind: "dub" });
-    // Pinned to 1 900..2 100, widened to 1 805..2 205: a fifth of that is 80 ms. Read as exact,
-    // the same samples would have jumped to 1 615 and stepped 219 ms.
-    expect(times()).toEqual([0, 1_805, 1_885]);
+    // The precise samples lie in 1 800..2 200: the coarse ones (a span from 1 100) do not pull
+    // the first poll down to where they start.
+    expect(times()[1]).toBeGreaterThan(1_700);
+    expect(times()).toHaveLength(3);
   });
 
   it("backs off as usual for a kind it has not learned", async () => {
@@ -141,7 +164,9 @@ describe("learned schedule", () => {
   it("uses expectedDurationMs before it has learned anything", async () => {
     const { wait, times } = setup([{ json: job("pending") }, { json: job("completed") }]);
     await wait({ mode: "poll", expectedDurationMs: 60_000 });
-    expect(times()).toEqual([0, 51_000]);
+    // Known ± 15%: the first poll lands in 51..69 s, not at backoff's 1 s.
+    expect(times()[1]).toBeGreaterThanOrEqual(51_000);
+    expect(times()[1]).toBeLessThan(69_000);
   });
 
   it("learns each job's duration from the server's createdAt and completedAt", async () => {
@@ -151,10 +176,45 @@ describe("learned schedule", () => {
     ]);
     await wait({ mode: "poll", kind: "dub" });
     expect(client.exportModel()).toEqual({
-      version: 1,
+      version: 2,
       kinds: { dub: [700] },
       uncertaintyMs: { dub: [0] },
+      sizes: { dub: [0] },
     });
+  });
+
+  it("learns duration per unit of size, and polls a bigger job later", async () => {
+    // Ten jobs took 1 s per unit of size ± 10%.
+    const sized: DurationModelSnapshot = {
+      version: 2,
+      kinds: { dub: Array.from({ length: 10 }, (_, i) => (10 + i) * (900 + 20 * i)) },
+      sizes: { dub: Array.from({ length: 10 }, (_, i) => 10 + i) },
+    };
+    const firstPoll = async (size: number) => {
+      const { wait, times } = setup([{ json: job("pending") }, { json: job("completed") }], {
+        model: sized,
+      });
+      await wait({ mode: "poll", kind: "dub", size });
+      return times()[1]!;
+    };
+    const small = await firstPoll(10);
+    expect(small).toBeGreaterThan(8_000);
+    expect(small).toBeLessThan(10_000);
+    expect(await firstPoll(20)).toBeCloseTo(2 * small, 6);
+  });
+
+  it("learns the size of each job with its duration", async () => {
+    const { wait, client } = setup([
+      { json: job("pending", { createdAt: at(0) }) },
+      { json: job("completed", { createdAt: at(0), completedAt: at(700) }) },
+    ]);
+    await wait({ mode: "poll", kind: "dub", size: 12 });
+    expect(client.exportModel().sizes).toEqual({ dub: [12] });
+  });
+
+  it.each([0, -1, Number.NaN, Infinity])("refuses size %s with a TypeError", async (size) => {
+    const { wait } = setup([{ json: job("completed") }]);
+    await expect(wait({ mode: "poll", size })).rejects.toThrow(/Option "size"/);
   });
 
   it("without those, learns the middle of the last pending and the first terminal answer", async () => {

@@ -45,7 +45,14 @@ export function checkRule(name: string, rule: Rule, value: unknown): void {
   switch (rule.type) {
     case "number": {
       const { min = 0, max = Infinity, integer = false } = rule;
-      const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
+      // MIN_VALUE and MAX_VALUE stand for "positive" and "finite" in the tables.
+      const low = min === Number.MIN_VALUE ? "> 0" : `>= ${min}`;
+      const high =
+        max === Number.MAX_VALUE ? " and finite" : max === Infinity ? "" : ` and <= ${max}`;
+      const range =
+        min !== Number.MIN_VALUE && max !== Infinity && max !== Number.MAX_VALUE
+          ? `between ${min} and ${max}`
+          : `${low}${high}`;
       const expected = `${integer ? "an integer" : "a number"} ${range}`;
       if (typeof value !== "number" || Number.isNaN(value)) return fail(expected);
       if (value < min || value > max) return fail(expected);

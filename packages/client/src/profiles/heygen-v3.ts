@@ -45,7 +45,13 @@ export const heygenV3Profile: ApiProfile = {
   parseStatus(body, statusMap) {
     const data = dataOf(body);
     const status = statusOf(data.status, V3_STATUSES, statusMap);
-    return heygenSnapshot(status, data.id, data.failure_message, body);
+    const snapshot = heygenSnapshot(status, data.id, data.failure_message, body);
+    // The video's length in seconds: translation time scales with it, so it is the job's size.
+    const { duration } = data;
+    if (typeof duration === "number" && duration > 0 && Number.isFinite(duration)) {
+      snapshot.size = duration;
+    }
+    return snapshot;
   },
   parseCreated(body) {
     const ids = dataOf(body).video_translation_ids;
