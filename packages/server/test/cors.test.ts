@@ -50,6 +50,10 @@ describe("CORS, by default", () => {
     // The second request of the second: the rate limit does not count preflights either.
     const again = await app.inject(preflight("/jobs/job_x/events", "GET", "last-event-id"));
     expect(again.statusCode).toBe(204);
+    // What the client's event stream sends.
+    expect(list(again.headers["access-control-allow-headers"])).toEqual(
+      expect.arrayContaining(["last-event-id", "cache-control"]),
+    );
   });
 
   it("exposes the hint headers on answers, so a page reads what Node reads", async () => {

@@ -18,6 +18,8 @@ export const CORS_ALLOWED_HEADERS = [
   "Prefer",
   "Last-Event-ID",
   "Content-Type",
+  // The client's event streams ask proxies not to serve them from a cache.
+  "Cache-Control",
   "X-Request-Id",
   "X-Client-Name",
 ] as const;
