@@ -9,13 +9,14 @@ import { createRandom, type Random } from "./jobs/random.js";
 import type { IdempotencyStore } from "./store/idempotency-store.js";
 import type { TimelineRecorderOptions } from "./timeline/recorder.js";
 import type { JobStore } from "./store/job-store.js";
+import type { CorsAppOptions } from "./plugins/cors.js";
 import type { WebhookAppOptions } from "./webhooks/options.js";
 import { parseStorage, STORAGE_EXPECTED, type StorageSpec } from "./store/storage-spec.js";
 
 /** Fastify's `logger` option: `true`, `false`, or pino options such as `{ level: "debug" }`. */
 export type LoggerOption = NonNullable<FastifyServerOptions["logger"]>;
 
-export interface AppOptions extends WebhookAppOptions {
+export interface AppOptions extends WebhookAppOptions, CorsAppOptions {
   /**
    * How long a new job stays pending, in milliseconds; `POST /jobs` may override it per job.
    * @default 10_000
@@ -196,6 +197,7 @@ type Resolved = Omit<
   | "latencyMs"
   // Resolved on their own, by resolveWebhookOptions.
   | keyof WebhookAppOptions
+  | keyof CorsAppOptions
   | "storage"
   | "store"
   | "idempotencyStore"

@@ -1,3 +1,4 @@
+import fastifyCors from "@fastify/cors";
 import Fastify, { type FastifyInstance } from "fastify";
 import { resolveAppOptions, type AppOptions } from "./app-options.js";
 import { ApiKeys } from "./auth/api-keys.js";
@@ -18,6 +19,7 @@ import { withBatchedStdout } from "./logging/batched-stdout.js";
 import { RequestLog } from "./logging/request-log.js";
 import { identifyCaller, installCallerField, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
+import { corsOptions, resolveCorsOrigins } from "./plugins/cors.js";
 import { trackConnections } from "./plugins/connections.js";
 import { handleFrameworkError, installErrorHandler } from "./plugins/error-handler.js";
 import { installJsonBody } from "./plugins/json-body.js";
@@ -58,6 +60,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveAppOptions(options);
   const webhookOptions = resolveWebhookOptions(options, options.seed);
   const targets = webhookTargets(options, resolved.apiKeys);
+  const corsOrigins = resolveCorsOrigins(options);
   const recorder = new TimelineRecorder(options.timeline);
   const logging = withBatchedStdout(resolved.logger);
   const app = Fastify({
@@ -211,16 +214,18 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // A request meets these in this order: who is calling (no answer yet), the draws and the added
   // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
   // valid key, and last the fault, if one is drawn. Health checks skip them all.
-  app.addHook("onRequest", identifyCaller(new ApiKeys(resolved.apiKeys)));
-  app.addHook("onRequest", faults.prepare);
-  if (resolved.rateLimit > 0) {
-    app.addHook(
-      "onRequest",
-      rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }),
-    );
-  }
-  app.addHook("onRequest", requireApiKey);
-  app.addHook("onRequest", faults.inject);
+  // CORS goes first, once its plugin has loaded: a preflight is answered before all of these, and
+  // their answers carry the headers that let a page read them.
+  void app.register(fastifyCors, corsOptions(corsOrigins));
+  void app.after(() => {
+    app.addHook("onRequest", identifyCaller(new ApiKeys(resolved.apiKeys)));
+    app.addHook("onRequest", faults.prepare);
+    if (resolved.rateLimit > 0) {
+      app.addHook("onRequest", rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }));
+    }
+    app.addHook("onRequest", requireApiKey);
+    app.addHook("onRequest", faults.inject);
+  });
 
   // Held, delayed, hung and slow requests, open streams and unused connections would keep
   // `close()` waiting: answer, end or drop them first.

@@ -2,6 +2,7 @@ import { API_KEY_PATTERN } from "./auth/api-keys.js";
 import { ConfigError } from "./config-error.js";
 import { FAULT_KINDS, isFaultKind, type FaultKind } from "./faults/kinds.js";
 import { MAX_LATENCY_MS, parseLatency } from "./faults/latency.js";
+import { isOriginOrAny } from "./plugins/cors.js";
 import { parseStorage, STORAGE_EXPECTED } from "./store/storage-spec.js";
 import type { StartServerOptions } from "./start.js";
 import { ALLOW_LIST_EXPECTED, parseAllowList } from "./webhooks/address-policy.js";
@@ -54,6 +55,8 @@ export interface ServerConfig extends Required<
   storage?: string;
   /** RETENTION, read in seconds: how long an ended job is kept. */
   retentionMs?: number;
+  /** CORS_ORIGINS: the origins whose pages may call; any without. */
+  corsOrigins?: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,7 +74,7 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS, API_KEYS, STORE and RETENTION (seconds), and the webhook settings WEBHOOK_SECRET,
+ * MAX_CONCURRENT_JOBS, API_KEYS, STORE, RETENTION (seconds) and CORS_ORIGINS, and the webhook settings WEBHOOK_SECRET,
  * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds) and WEBHOOK_ALLOW_PRIVATE. Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
@@ -177,6 +180,19 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         const ms = toMs(raw);
         return ms !== undefined && ms > 0 ? ms : undefined;
       }),
+    ),
+    ...optional(
+      "corsOrigins",
+      parse(
+        env,
+        "CORS_ORIGINS",
+        undefined,
+        "* or comma-separated origins such as https://app.example,http://localhost:5173",
+        (raw) => {
+          const origins = raw.split(",").map((origin) => origin.trim());
+          return origins.every(isOriginOrAny) ? [...new Set(origins)] : undefined;
+        },
+      ),
     ),
     ...webhookSettings(env),
   };

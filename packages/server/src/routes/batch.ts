@@ -7,7 +7,7 @@ import type { JobService } from "../jobs/service.js";
 import { toJobView, type JobView } from "../jobs/view.js";
 import { answerNoter } from "../timeline/hooks.js";
 import { pollHintFor } from "./job-reply.js";
-import type { LiveOptions } from "./live.js";
+import { varyOnPrefer, type LiveOptions } from "./live.js";
 import { preferredWait } from "./prefer.js";
 
 /** Ids one batch read or one multiplexed stream may ask about. */
@@ -65,7 +65,7 @@ export async function readBatch(
   ids: string[],
   owner: string | undefined,
 ): Promise<JobBatch> {
-  reply.header("vary", "Prefer");
+  varyOnPrefer(reply);
   let { found, missing } = await findAll(service, ids, owner);
   const requested = preferredWait(request.headers.prefer);
   if (requested !== undefined) {

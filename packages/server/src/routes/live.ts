@@ -17,6 +17,12 @@ export interface LiveOptions {
   maxWaitSeconds: number;
 }
 
+/** Adds Prefer to `Vary`, keeping what is there (Origin, when CORS allows a list of them). */
+export function varyOnPrefer(reply: FastifyReply): void {
+  const vary = reply.getHeader("vary");
+  reply.header("vary", vary === undefined ? "Prefer" : `${String(vary)}, Prefer`);
+}
+
 /**
  * Reads a job, honouring `Prefer: wait=N` (RFC 7240): a pending job is held until its status
  * changes or min(N, max) seconds pass, then read again. Sets `Vary: Prefer` always, and
@@ -29,7 +35,7 @@ export function readWithWait(
   load: () => Promise<JobSnapshot> | JobSnapshot,
 ): Promise<JobSnapshot> | JobSnapshot {
   // Before the read, so a 404 says it too: caches must key on Prefer either way.
-  reply.header("vary", "Prefer");
+  varyOnPrefer(reply);
   const requested = preferredWait(request.headers.prefer);
   // A plain read (most of them) is the load itself, without an async layer of its own.
   if (requested === undefined) return load();
