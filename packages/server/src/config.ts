@@ -47,6 +47,8 @@ export interface ServerConfig extends Required<
   webhookTimeoutMs?: number;
   /** WEBHOOK_RETRY_DELAY, read in seconds. */
   webhookRetryDelayMs?: number;
+  /** VENDOR_HINTS: `1`/`true` turns the simulator's hints on for the vendors' routes. */
+  vendorHints?: boolean;
   /** STORE: `memory`, `sqlite:PATH` or `redis://HOST:PORT`, checked here. */
   storage?: string;
 }
@@ -66,7 +68,7 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS, API_KEYS and STORE, and the webhook settings WEBHOOK_SECRET,
+ * MAX_CONCURRENT_JOBS, API_KEYS, VENDOR_HINTS and STORE, and the webhook settings WEBHOOK_SECRET,
  * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds). Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
@@ -164,6 +166,16 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       "storage",
       parse(env, "STORE", undefined, STORAGE_EXPECTED, (raw) =>
         parseStorage(raw) === undefined ? undefined : raw,
+      ),
+    ),
+    ...optional(
+      "vendorHints",
+      parse(
+        env,
+        "VENDOR_HINTS",
+        undefined,
+        "1 or 0 (or true or false)",
+        (raw) => ({ "1": true, true: true, "0": false, false: false })[raw.toLowerCase()],
       ),
     ),
     ...webhookSettings(env),
