@@ -107,6 +107,8 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   readonly #model = new DurationModel();
   readonly #maxRetries: number;
   readonly #statusMap: StatusMap;
+  /** What creation answers said of their jobs' durations, for the waits on them; bounded. */
+  readonly #expectedDurations = new Map<string, number>();
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
@@ -143,7 +145,10 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         },
         clock,
       ),
-      headers: { ...apiKeyHeader(resolved.apiKey), ...resolved.headers },
+      headers: {
+        ...apiKeyHeader(resolved.apiKey, this.#profile.apiKeyHeader),
+        ...resolved.headers,
+      },
       requestTimeoutMs: checkNumber(
         "requestTimeoutMs",
         resolved.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
@@ -221,13 +226,14 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     const request = (attempt: number): JsonRequest => ({
       method: "POST",
       url: profile.createUrl(this.baseUrl),
-      body,
+      // A FormData is built anew for each attempt: a sent body may not be reusable.
+      body: profile.createBody === undefined ? body : profile.createBody(body),
       ...(profile.idempotentCreate && { headers: { "idempotency-key": idempotencyKey } }),
       signal,
       timeoutMs: requestTimeoutMs,
       context: { attempts: attempt },
     });
-    return this.#retrying(
+    const created = await this.#retrying(
       signal,
       async (attempt) => {
         const sent = request(attempt);
@@ -236,6 +242,8 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
       },
       profile.idempotentCreate ? undefined : (error) => error instanceof RateLimitError,
     );
+    this.#rememberExpected(created);
+    return created;
   }
 
   /** Cancels a pending job with `DELETE {baseUrl}/jobs/{jobId}`; resolves with its new status. */
@@ -269,6 +277,9 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     resolveWaitOptions(options);
     if (options.mode === "stream") this.#requireExtras('mode "stream"');
     const { jobId } = options;
+    const expectedDurationMs =
+      options.expectedDurationMs ??
+      (jobId === undefined ? undefined : this.#expectedDurations.get(jobId));
     const url = this.#statusUrlOf(jobId);
     const timeoutMs =
       options.requestTimeoutMs === undefined
@@ -315,8 +326,19 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         logger: this.#logger,
         model: this.#model,
       },
-      options,
+      expectedDurationMs === undefined ? options : { ...options, expectedDurationMs },
     );
+  }
+
+  /** Keeps a creation's expected duration for the wait on its job, forgetting the oldest. */
+  #rememberExpected({ jobId, expectedDurationMs }: StatusSnapshot): void {
+    if (jobId === undefined || expectedDurationMs === undefined) return;
+    const remembered = this.#expectedDurations;
+    remembered.delete(jobId);
+    remembered.set(jobId, expectedDurationMs);
+    if (remembered.size > MAX_REMEMBERED_DURATIONS) {
+      remembered.delete(remembered.keys().next().value!);
+    }
   }
 
   /**
@@ -533,6 +555,9 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   }
 }
 
+/** Expected durations kept from creation answers; past it, the oldest are forgotten. */
+const MAX_REMEMBERED_DURATIONS = 10_000;
+
 function checkJobId(jobId: string): string {
   if (typeof jobId !== "string" || jobId.length === 0) {
     throw new TypeError(`Option "jobId" must be a non-empty string, got ${JSON.stringify(jobId)}`);
@@ -553,13 +578,13 @@ function checkStatusMap(map: StatusMap): StatusMap {
   return { ...map };
 }
 
-/** `X-Api-Key` for a key; a TypeError naming `apiKey` for anything but a non-empty string. */
-function apiKeyHeader(apiKey: string | undefined): Record<string, string> {
+/** `X-Api-Key` (or the API's own header) for a key; a TypeError naming `apiKey` for anything but a non-empty string. */
+function apiKeyHeader(apiKey: string | undefined, header = "x-api-key"): Record<string, string> {
   if (apiKey === undefined) return {};
   if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
     throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
   }
-  return { "x-api-key": apiKey };
+  return { [header]: apiKey };
 }
 
 /** The original usage: a URL pointing at a status resource, with jobs beside it. */

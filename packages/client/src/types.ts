@@ -26,6 +26,11 @@ export interface StatusSnapshot {
   completedAt: string | undefined;
   /** Present when `status` is `error` and the server said why. */
   error: JobFailure | undefined;
+  /**
+   * How long the server expects the whole job to take, in ms, when its creation answer says
+   * (ElevenLabs' `expected_duration_sec`). A wait on the job uses it as `expectedDurationMs`.
+   */
+  expectedDurationMs?: number;
   /** The parsed response body, untouched, for fields this client does not model. */
   raw: unknown;
 }

@@ -170,12 +170,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     ),
     ...optional(
       "vendorHints",
-      parse(
-        env,
-        "VENDOR_HINTS",
-        undefined,
-        "1 or 0 (or true or false)",
-        (raw) => ({ "1": true, true: true, "0": false, false: false })[raw.toLowerCase()],
+      parse(env, "VENDOR_HINTS", undefined, "1 or 0 (or true or false)", (raw) =>
+        FLAGS.get(raw.toLowerCase()),
       ),
     ),
     ...webhookSettings(env),
@@ -216,6 +212,13 @@ function webhookSettings(env: Env): Partial<ServerConfig> {
 }
 
 const WHOLE = "a whole number >= 0 (0 for no limit)";
+
+const FLAGS = new Map([
+  ["1", true],
+  ["true", true],
+  ["0", false],
+  ["false", false],
+]);
 
 function toWhole(raw: string): number | undefined {
   const value = Number(raw);

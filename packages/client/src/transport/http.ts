@@ -167,7 +167,10 @@ function sendJson(settings: TransportSettings, request: JsonRequest): Promise<Js
       ...request.headers,
     };
     const init: RequestInit = { method, headers, signal };
-    if (request.body !== undefined) {
+    if (typeof FormData !== "undefined" && request.body instanceof FormData) {
+      // fetch writes the multipart content-type, boundary included.
+      init.body = request.body;
+    } else if (request.body !== undefined) {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(request.body);
     }
@@ -283,11 +286,16 @@ function requestIdOf(headers: Headers): string | undefined {
   return undefined;
 }
 
-/** The `code` of an error body in our shape `{ "error": { "code" } }`, if present. */
+/**
+ * The `code` of an error body in our shape `{ "error": { "code" } }`, or in ElevenLabs'
+ * `{ "detail": { "code", "status" } }`, if present.
+ */
 function errorCodeOf(body: unknown): string | undefined {
   if (typeof body !== "object" || body === null) return undefined;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== "object" || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : undefined;
+  const { error, detail } = body as { error?: unknown; detail?: unknown };
+  const inner = error ?? detail;
+  if (typeof inner !== "object" || inner === null) return undefined;
+  const { code, status } = inner as { code?: unknown; status?: unknown };
+  if (typeof code === "string") return code;
+  return detail !== undefined && typeof status === "string" ? status : undefined;
 }
