@@ -136,6 +136,25 @@ describe("POST /v1/dubbing", () => {
     expect(detail.message).toMatch(message);
   });
 
+  it.each([
+    ["multipart/form-data; boundary=xyz", "garbage"],
+    ["multipart/form-data", "--xyz\r\n"],
+    [
+      "multipart/form-data; boundary=xyz",
+      '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb',
+    ],
+  ])("answers a form it cannot read (%s) with 400, not 500", async (type, payload) => {
+    const { app } = setup(options);
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/dubbing",
+      headers: { ...auth, "content-type": type },
+      payload,
+    });
+    const detail = expectDetail(response, 400, "invalid_parameters");
+    expect(detail.message).toMatch(/multipart form could not be read/);
+  });
+
   it("takes multipart only, here alone: JSON gets 415, and /jobs still refuses multipart", async () => {
     const { app } = setup(options);
     const json = await app.inject({

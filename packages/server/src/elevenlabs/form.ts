@@ -31,35 +31,54 @@ export async function readDubbingForm(request: FastifyRequest): Promise<void> {
   }
   const body: Record<string, string> = {};
   const uploads: Partial<Record<DubbingField, Upload>> = {};
-  for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES } })) {
-    const name = part.fieldname;
-    if (Object.hasOwn(body, name)) {
-      if (part.type === "file") part.file.resume();
-      throw new FormFieldError({
-        loc: ["body", name],
-        msg: "Field given more than once",
-        type: "value_error",
-      });
-    }
-    const kind = Object.hasOwn(DUBBING_FIELDS, name)
-      ? DUBBING_FIELDS[name as DubbingField]
-      : undefined;
-    if (part.type === "file") {
-      let bytes = 0;
-      for await (const chunk of part.file) bytes += (chunk as Buffer).length;
-      if (kind !== undefined && kind !== "file") {
-        throw new FormFieldError({ loc: ["body", name], ...PARSE_ERRORS.text });
+  try {
+    for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES } })) {
+      const name = part.fieldname;
+      if (Object.hasOwn(body, name)) {
+        if (part.type === "file") part.file.resume();
+        throw new FormFieldError({
+          loc: ["body", name],
+          msg: "Field given more than once",
+          type: "value_error",
+        });
       }
-      const filename = part.filename || "upload";
-      body[name] = filename;
-      uploads[name as DubbingField] = { filename, content_type: part.mimetype, bytes };
-      continue;
+      const kind = Object.hasOwn(DUBBING_FIELDS, name)
+        ? DUBBING_FIELDS[name as DubbingField]
+        : undefined;
+      if (part.type === "file") {
+        let bytes = 0;
+        for await (const chunk of part.file) bytes += (chunk as Buffer).length;
+        if (kind !== undefined && kind !== "file") {
+          throw new FormFieldError({ loc: ["body", name], ...PARSE_ERRORS.text });
+        }
+        const filename = part.filename || "upload";
+        body[name] = filename;
+        uploads[name as DubbingField] = { filename, content_type: part.mimetype, bytes };
+        continue;
+      }
+      if (kind === "file") {
+        throw new FormFieldError({ loc: ["body", name], ...PARSE_ERRORS.file });
+      }
+      body[name] = String(part.value);
     }
-    if (kind === "file") {
-      throw new FormFieldError({ loc: ["body", name], ...PARSE_ERRORS.file });
-    }
-    body[name] = String(part.value);
+  } catch (error) {
+    throw unreadable(error);
   }
   request.body = body;
   request.uploads = uploads;
+}
+
+/**
+ * What a failure to read the form answers: our own errors and the multipart plugin's client
+ * errors (a file too large: 413) as they are; the parser's (no boundary, a form cut short, a
+ * malformed part header) are the client's too, so 400, never 500.
+ */
+function unreadable(error: unknown): unknown {
+  if (error instanceof FormFieldError || error instanceof ApiError) return error;
+  const { statusCode } = error as { statusCode?: unknown };
+  if (typeof statusCode === "number" && statusCode >= 400 && statusCode < 500) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ApiError("invalid_request", `The multipart form could not be read: ${reason}`, {
+    cause: error,
+  });
 }

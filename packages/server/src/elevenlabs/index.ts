@@ -34,6 +34,8 @@ export interface ElevenlabsOptions {
 
 const PATH = "/v1/dubbing";
 const TAGS = ["elevenlabs"];
+// Keys are optional, as everywhere: the server asks for one only when started with API_KEYS.
+const SECURITY = [{}, { xiApiKey: [] }, { bearer: [] }];
 const FAITHFUL =
   "ElevenLabs' request and answers, as its official JS SDK sends and parses them, over the " +
   "simulator's own jobs; see docs/elevenlabs.md.";
@@ -64,6 +66,7 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
         summary: "Dub a video or audio file (ElevenLabs shape)",
         description: `${FAITHFUL} Send \`source_url\` or \`file\`, and \`target_lang\`.`,
         tags: TAGS,
+        security: SECURITY,
         consumes: ["multipart/form-data"],
         body: dubbingFormSchema,
         response: {
@@ -109,6 +112,7 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
         summary: "Read a dub (ElevenLabs shape)",
         description: `${FAITHFUL} Status \`dubbing\`, \`dubbed\` or \`failed\`.`,
         tags: TAGS,
+        security: SECURITY,
         params: dubbingIdParamsSchema,
         response: { 200: dubbingMetadataSchema, ...detailErrorResponses(404) },
       },
@@ -131,6 +135,7 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
         summary: "Delete a dub (ElevenLabs shape)",
         description: `${FAITHFUL} A dub still running is cancelled; a finished one is kept.`,
         tags: TAGS,
+        security: SECURITY,
         params: dubbingIdParamsSchema,
         response: { 200: dubbingDeletedSchema, ...detailErrorResponses(404) },
       },
