@@ -245,7 +245,7 @@ describe("auth and errors on the ElevenLabs routes", () => {
     expectDetail(bearer, 404, "dubbing_not_found");
   });
 
-  it("answers an injected fault and the concurrency limit in ElevenLabs' shape", async () => {
+  it("answers an injected fault, the concurrency and the rate limits in ElevenLabs' shape", async () => {
     const faulty = setup({ ...options, faultRate: 1, faultKinds: ["500"] }).app;
     const fault = await faulty.inject({ url: "/v1/dubbing/job_x", headers: auth });
     expect(fault.headers["x-injected-fault"]).toBe("500");
@@ -256,6 +256,11 @@ describe("auth and errors on the ElevenLabs routes", () => {
     const refused = await dub(app, { source_url: SOURCE, target_lang: "es" });
     expectDetail(refused, 429, "concurrent_limit_exceeded");
     expect(refused.headers["retry-after"]).toMatch(/^\d+$/);
+
+    const limited = setup({ ...options, rateLimit: 1 }).app;
+    const read = () => limited.inject({ url: "/v1/dubbing/job_x", headers: auth });
+    expectDetail(await read(), 404, "dubbing_not_found");
+    expectDetail(await read(), 429, "rate_limit_exceeded");
   });
 });
 

@@ -1,5 +1,5 @@
 import multipart from "@fastify/multipart";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError } from "../errors.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobSnapshot, JobService } from "../jobs/service.js";
@@ -145,14 +145,24 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
       const owner = ownerOf(request);
       const snapshot = await service.get(id, owner);
       const pending = deriveState(snapshot.record, snapshot.at).status === "pending";
-      const after = pending ? await service.cancel(id, owner) : snapshot;
+      const after = pending ? await stop(id, owner, snapshot) : snapshot;
       noteAnswer(reply, after.record, deriveState(after.record, after.at), 200);
       return { status: "ok" };
     },
   );
 
+  /** Cancels a running dub; one that ended meanwhile is left as it is. */
+  async function stop(id: string, owner: string | undefined, read: JobSnapshot) {
+    try {
+      return await service.cancel(id, owner);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "job_not_pending") return read;
+      throw error;
+    }
+  }
+
   /** Notes the answer on the job's timeline, adds the hints when on, and sends `body`. */
-  function answer<T>(reply: Parameters<typeof noteAnswer>[0], snapshot: JobSnapshot, body: T): T {
+  function answer<T>(reply: FastifyReply, snapshot: JobSnapshot, body: T): T {
     const { record, at } = snapshot;
     noteAnswer(reply, record, deriveState(record, at), 200);
     setVendorHints(reply, snapshot, pathOf(record.id), hints);
