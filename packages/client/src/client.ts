@@ -4,6 +4,7 @@ import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
 import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
 import { randomId } from "./internal/random-id.js";
+import { ExpectedDurations } from "./expected-durations.js";
 import { DurationModel, type DurationModelSnapshot } from "./learned.js";
 import {
   CLIENT_DEFAULTS,
@@ -107,8 +108,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   readonly #model = new DurationModel();
   readonly #maxRetries: number;
   readonly #statusMap: StatusMap;
-  /** What creation answers said of their jobs' durations, for the waits on them; bounded. */
-  readonly #expectedDurations = new Map<string, number>();
+  readonly #expectedDurations = new ExpectedDurations();
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
@@ -242,7 +242,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
       },
       profile.idempotentCreate ? undefined : (error) => error instanceof RateLimitError,
     );
-    this.#rememberExpected(created);
+    this.#expectedDurations.remember(created);
     return created;
   }
 
@@ -277,9 +277,8 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     resolveWaitOptions(options);
     if (options.mode === "stream") this.#requireExtras('mode "stream"');
     const { jobId } = options;
-    const expectedDurationMs =
-      options.expectedDurationMs ??
-      (jobId === undefined ? undefined : this.#expectedDurations.get(jobId));
+    // A creation's expected duration (ElevenLabs) places the polls, unless the caller says.
+    const expectedDurationMs = options.expectedDurationMs ?? this.#expectedDurations.of(jobId);
     const url = this.#statusUrlOf(jobId);
     const timeoutMs =
       options.requestTimeoutMs === undefined
@@ -328,17 +327,6 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
       },
       expectedDurationMs === undefined ? options : { ...options, expectedDurationMs },
     );
-  }
-
-  /** Keeps a creation's expected duration for the wait on its job, forgetting the oldest. */
-  #rememberExpected({ jobId, expectedDurationMs }: StatusSnapshot): void {
-    if (jobId === undefined || expectedDurationMs === undefined) return;
-    const remembered = this.#expectedDurations;
-    remembered.delete(jobId);
-    remembered.set(jobId, expectedDurationMs);
-    if (remembered.size > MAX_REMEMBERED_DURATIONS) {
-      remembered.delete(remembered.keys().next().value!);
-    }
   }
 
   /**
@@ -555,9 +543,6 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   }
 }
 
-/** Expected durations kept from creation answers; past it, the oldest are forgotten. */
-const MAX_REMEMBERED_DURATIONS = 10_000;
-
 function checkJobId(jobId: string): string {
   if (typeof jobId !== "string" || jobId.length === 0) {
     throw new TypeError(`Option "jobId" must be a non-empty string, got ${JSON.stringify(jobId)}`);
@@ -578,7 +563,7 @@ function checkStatusMap(map: StatusMap): StatusMap {
   return { ...map };
 }
 
-/** `X-Api-Key` (or the API's own header) for a key; a TypeError naming `apiKey` for anything but a non-empty string. */
+/** The key in `X-Api-Key` (or the API's own header); a TypeError naming `apiKey` if invalid. */
 function apiKeyHeader(apiKey: string | undefined, header = "x-api-key"): Record<string, string> {
   if (apiKey === undefined) return {};
   if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
