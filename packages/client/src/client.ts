@@ -4,6 +4,7 @@ import { UnexpectedResponseError } from "./errors/UnexpectedResponseError.js";
 import { NO_HINTS, dateField, readHints } from "./hints.js";
 import { systemClock } from "./internal/clock.js";
 import { randomId } from "./internal/random-id.js";
+import { ExpectedDurations } from "./expected-durations.js";
 import { DurationModel, type DurationModelSnapshot } from "./learned.js";
 import type { ClientOptions, WaitOptions } from "./options.js";
 import { resolveClientOptions } from "./client-options.js";
@@ -106,6 +107,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
   readonly #maxRetries: number;
   readonly #statusMap: StatusMap;
   readonly #shared: SharedReads;
+  readonly #expectedDurations = new ExpectedDurations();
 
   /**
    * @param options client options, or the URL of a status resource (the original usage):
@@ -136,7 +138,10 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         },
         clock,
       ),
-      headers: { ...apiKeyHeader(resolved.apiKey), ...resolved.headers },
+      headers: {
+        ...apiKeyHeader(resolved.apiKey, this.#profile.apiKeyHeader),
+        ...resolved.headers,
+      },
       requestTimeoutMs: resolved.requestTimeoutMs,
       maxResponseBytes: resolved.maxResponseBytes,
     };
@@ -210,13 +215,14 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     const request = (attempt: number): JsonRequest => ({
       method: "POST",
       url: profile.createUrl(this.baseUrl),
-      body,
+      // A FormData is built anew for each attempt: a sent body may not be reusable.
+      body: profile.createBody === undefined ? body : profile.createBody(body),
       ...(profile.idempotentCreate && { headers: { "idempotency-key": idempotencyKey } }),
       signal,
       timeoutMs: requestTimeoutMs,
       context: { attempts: attempt },
     });
-    return this.#retrying(
+    const created = await this.#retrying(
       signal,
       async (attempt) => {
         const sent = request(attempt);
@@ -225,6 +231,8 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
       },
       profile.idempotentCreate ? undefined : (error) => error instanceof RateLimitError,
     );
+    this.#expectedDurations.remember(created);
+    return created;
   }
 
   /** Cancels a pending job with `DELETE {baseUrl}/jobs/{jobId}`; resolves with its new status. */
@@ -264,6 +272,8 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     resolveWaitOptions(options);
     if (options.mode === "stream") this.#requireExtras('mode "stream"');
     const { jobId } = options;
+    // A creation's expected duration (ElevenLabs) places the polls, unless the caller says.
+    const expectedDurationMs = options.expectedDurationMs ?? this.#expectedDurations.of(jobId);
     const url = this.#statusUrlOf(jobId);
     const timeoutMs = options.requestTimeoutMs ?? this.#transport.requestTimeoutMs;
     // Concurrent waits in auto mode share batch reads and multiplexed streams where offered.
@@ -334,7 +344,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         logger: this.#logger,
         model: this.#model,
       },
-      options,
+      expectedDurationMs === undefined ? options : { ...options, expectedDurationMs },
     );
   }
 
@@ -586,11 +596,11 @@ function checkStatusMap(map: StatusMap): StatusMap {
   return { ...map };
 }
 
-/** `X-Api-Key` for a key; a TypeError naming `apiKey` for anything but a non-empty string. */
-function apiKeyHeader(apiKey: string | undefined): Record<string, string> {
+/** The key in `X-Api-Key` (or the API's own header); a TypeError naming `apiKey` if invalid. */
+function apiKeyHeader(apiKey: string | undefined, header = "x-api-key"): Record<string, string> {
   if (apiKey === undefined) return {};
   if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
     throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
   }
-  return { "x-api-key": apiKey };
+  return { [header]: apiKey };
 }

@@ -2,6 +2,7 @@ export { TranslationStatusClient, type CreateJobOptions, type RequestOptions } f
 export type {
   ApiName,
   CreateJobOptionsByApi,
+  ElevenlabsCreateJobOptions,
   HeygenV2CreateJobOptions,
   HeygenV3CreateJobOptions,
 } from "./profiles/index.js";

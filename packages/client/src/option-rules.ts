@@ -11,7 +11,7 @@ const object: Rule = { type: "object" };
 export const CLIENT_OPTION_RULES: RuleTable = {
   baseUrl: { type: "string" },
   statusUrl: { type: "string" },
-  api: { type: "oneOf", values: ["jobs", "heygen-v2", "heygen-v3"] },
+  api: { type: "oneOf", values: ["jobs", "heygen-v2", "heygen-v3", "elevenlabs"] },
   apiKey: { type: "string" },
   fetch: fn,
   headers: object,

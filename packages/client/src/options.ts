@@ -21,13 +21,14 @@ export interface ClientOptions<A extends ApiName = ApiName> extends BudgetOption
    */
   baseUrl?: string;
   /**
-   * The API's shape: ours (`/jobs`), or HeyGen's video translation, `heygen-v2`
-   * (`/v2/video_translate`) or `heygen-v3` (`/v3/video-translations`), whose statuses are
-   * normalized to ours. `createJob` takes that API's body.
+   * The API's shape: ours (`/jobs`), HeyGen's video translation, `heygen-v2`
+   * (`/v2/video_translate`) or `heygen-v3` (`/v3/video-translations`), or ElevenLabs' dubbing,
+   * `elevenlabs` (`/v1/dubbing`), whose statuses are normalized to ours. `createJob` takes that
+   * API's body.
    * @default "jobs"
    */
   api?: A;
-  /** Sent as `X-Api-Key` with every request. */
+  /** Sent as `X-Api-Key` with every request (`xi-api-key` with `api: "elevenlabs"`). */
   apiKey?: string;
   /**
    * The single-job status resource read by `getStatus()` without a job id.

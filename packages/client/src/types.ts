@@ -28,6 +28,11 @@ export interface StatusSnapshot {
   error: JobFailure | undefined;
   /** The job's size, when the API reports one (HeyGen v3: the video's `duration`, seconds). */
   size?: number | undefined;
+  /**
+   * How long the server expects the whole job to take, in ms, when its creation answer says
+   * (ElevenLabs' `expected_duration_sec`). A wait on the job uses it as `expectedDurationMs`.
+   */
+  expectedDurationMs?: number;
   /** The parsed response body, untouched, for fields this client does not model. */
   raw: unknown;
 }

@@ -81,7 +81,10 @@ describe("the constructor's forms", () => {
     [{ maxRetries: 1.5 }, /"maxRetries" must be an integer between 0 and 100, got 1.5/],
     [{ fetch: "fetch" }, /"fetch" must be a function, got a string/],
     [{ headers: ["x"] }, /"headers" must be an object, got an array/],
-    [{ api: "heygen" }, /"api" must be one of "jobs", "heygen-v2", "heygen-v3", got a string/],
+    [
+      { api: "heygen" },
+      /"api" must be one of "jobs", "heygen-v2", "heygen-v3", "elevenlabs", got a string/,
+    ],
     [{ baseUrl: 8000 }, /"baseUrl" must be a string, got 8000/],
     [{ maxConcurrentRequests: null }, /"maxConcurrentRequests" must be an integer >= 1, got null/],
   ])("says what type a wrong value has: %o", (options, message) => {

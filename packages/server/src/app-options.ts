@@ -159,6 +159,13 @@ export interface AppOptions extends WebhookAppOptions, CorsAppOptions {
    */
   apiKeys?: readonly string[];
   /**
+   * Whether the vendors' routes (ElevenLabs' so far) add the simulator's extensions:
+   * `Poll-After-Ms`, `Retry-After` and a long-poll `Link` while a job is pending, and
+   * `Prefer: wait` honoured. The real APIs send none, so by default their copies do not either.
+   * @default false
+   */
+  vendorHints?: boolean;
+  /**
    * Where `Idempotency-Key`s of `POST /jobs` are remembered, instead of the `storage` store.
    * @default the `storage` store (10 000 keys per API key in memory and SQLite)
    */
@@ -246,6 +253,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     rateLimit: options.rateLimit ?? 0,
     maxConcurrentJobs: options.maxConcurrentJobs ?? 0,
     apiKeys: options.apiKeys ?? [],
+    vendorHints: options.vendorHints ?? false,
     idempotencyStore: options.idempotencyStore,
     retentionMs: options.retentionMs ?? RETENTION_MS,
     idempotencyTtlMs:
@@ -315,6 +323,9 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
       `a whole number of ms from 0 to ${MAX_LATENCY_MS}, or [min, max] with min <= max`,
       options.latencyMs,
     );
+  }
+  if (typeof resolved.vendorHints !== "boolean") {
+    fail("vendorHints", "true or false", resolved.vendorHints);
   }
   for (const name of ["rateLimit", "maxConcurrentJobs"] as const) {
     const value = resolved[name];

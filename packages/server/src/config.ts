@@ -51,6 +51,8 @@ export interface ServerConfig extends Required<
   webhookRetryDelayMs?: number;
   /** WEBHOOK_ALLOW_PRIVATE: 1 or 0, or the addresses and CIDR ranges to allow. */
   webhookAllowPrivate?: boolean | string[];
+  /** VENDOR_HINTS: `1`/`true` turns the simulator's hints on for the vendors' routes. */
+  vendorHints?: boolean;
   /** STORE: `memory`, `sqlite:PATH` or `redis://HOST:PORT`, checked here. */
   storage?: string;
   /** RETENTION, read in seconds: how long an ended job is kept. */
@@ -74,7 +76,7 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS, API_KEYS, STORE, RETENTION (seconds) and CORS_ORIGINS, and the webhook settings WEBHOOK_SECRET,
+ * MAX_CONCURRENT_JOBS, API_KEYS, VENDOR_HINTS, STORE, RETENTION (seconds) and CORS_ORIGINS, and the webhook settings WEBHOOK_SECRET,
  * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds) and WEBHOOK_ALLOW_PRIVATE. Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
@@ -194,6 +196,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         },
       ),
     ),
+    ...optional(
+      "vendorHints",
+      parse(env, "VENDOR_HINTS", undefined, "1 or 0 (or true or false)", (raw) =>
+        FLAGS.get(raw.toLowerCase()),
+      ),
+    ),
     ...webhookSettings(env),
   };
 }
@@ -241,6 +249,13 @@ function webhookSettings(env: Env): Partial<ServerConfig> {
 }
 
 const WHOLE = "a whole number >= 0 (0 for no limit)";
+
+const FLAGS = new Map([
+  ["1", true],
+  ["true", true],
+  ["0", false],
+  ["false", false],
+]);
 
 function toWhole(raw: string): number | undefined {
   const value = Number(raw);

@@ -1,7 +1,7 @@
 import type { JobStatus, StatusSnapshot } from "../types.js";
 
-/** The API shapes this client speaks: ours, and HeyGen's v2 and v3 video translation. */
-export type ApiName = "jobs" | "heygen-v2" | "heygen-v3";
+/** The API shapes this client speaks: ours, HeyGen's v2 and v3 video translation, ElevenLabs' dubbing. */
+export type ApiName = "jobs" | "heygen-v2" | "heygen-v3" | "elevenlabs";
 
 /** Extra status names a caller maps onto ours (the `statusMap` option). */
 export type StatusMap = Readonly<Record<string, JobStatus>>;
@@ -23,6 +23,10 @@ export interface ApiProfile {
    * them, waits poll or long-poll one job at a time.
    */
   readonly jobsExtras: boolean;
+  /** The header the API key goes in. @default "x-api-key" */
+  readonly apiKeyHeader?: string;
+  /** The creation's body as sent: a `FormData` for a multipart API. @default the fields, as JSON */
+  createBody?(fields: Record<string, unknown>): unknown;
   /** A status answer, normalized. */
   parseStatus(body: unknown, statusMap: StatusMap): StatusSnapshot;
   /** A creation answer, normalized: a HeyGen creation returns only the id, so it is pending. */

@@ -175,7 +175,10 @@ function sendJson(settings: TransportSettings, request: JsonRequest): Promise<Js
       ...request.headers,
     };
     const init: RequestInit = { method, headers, signal };
-    if (request.body !== undefined) {
+    if (typeof FormData !== "undefined" && request.body instanceof FormData) {
+      // fetch writes the multipart content-type, boundary included.
+      init.body = request.body;
+    } else if (request.body !== undefined) {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(request.body);
     }

@@ -45,21 +45,26 @@ export type PresentedKey = { key: string } | { problem: string };
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 
 /**
- * Reads `X-Api-Key` (HeyGen's header) or `Authorization: Bearer <key>`. Both may be sent, but
- * then they must agree; another `Authorization` scheme counts as none.
+ * Reads `X-Api-Key` (HeyGen's header; `header` names another, such as ElevenLabs' `xi-api-key`)
+ * or `Authorization: Bearer <key>`. Both may be sent, but then they must agree; another
+ * `Authorization` scheme counts as none.
  */
-export function presentedKey(headers: IncomingHttpHeaders): PresentedKey {
-  const apiKey = headers["x-api-key"];
+export function presentedKey(
+  headers: IncomingHttpHeaders,
+  header: string = "x-api-key",
+): PresentedKey {
+  const apiKey = headers[header];
+  const name = header === "x-api-key" ? "X-Api-Key" : header;
   const authorization = headers.authorization;
   const bearer = typeof authorization === "string" ? BEARER.exec(authorization)?.[1] : undefined;
   if (apiKey === undefined && bearer === undefined) {
-    return { problem: "Send an API key in X-Api-Key or Authorization: Bearer" };
+    return { problem: `Send an API key in ${name} or Authorization: Bearer` };
   }
   if (apiKey !== undefined && typeof apiKey !== "string") {
-    return { problem: "Send one X-Api-Key header" };
+    return { problem: `Send one ${name} header` };
   }
   if (apiKey !== undefined && bearer !== undefined && apiKey !== bearer) {
-    return { problem: "X-Api-Key and Authorization carry different keys" };
+    return { problem: `${name} and Authorization carry different keys` };
   }
   return { key: (apiKey ?? bearer)! };
 }

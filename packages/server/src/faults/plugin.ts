@@ -18,12 +18,13 @@ import { Dribbles, truncate } from "./shape.js";
 /** Set on every fault answer that has headers, so integrators can tell it from the truth. */
 export const FAULT_HEADER = "x-injected-fault";
 
-// Requests "about a job": a job's overrides apply to these.
-const JOB_ROUTES = new Set([
-  "/jobs/:id",
-  "/jobs/:id/events",
-  "/v2/video_translate/:id",
-  "/v3/video-translations/:id",
+// Requests "about a job", and the param naming it: a job's overrides apply to these.
+const JOB_ROUTES = new Map([
+  ["/jobs/:id", "id"],
+  ["/jobs/:id/events", "id"],
+  ["/v2/video_translate/:id", "id"],
+  ["/v3/video-translations/:id", "id"],
+  ["/v1/dubbing/:dubbing_id", "dubbing_id"],
 ]);
 
 export interface FaultsOptions {
@@ -160,13 +161,15 @@ export class Faults {
     const { mayHaveOverrides } = this.#options;
     if (mayHaveOverrides !== undefined && !mayHaveOverrides()) return false;
     const url = routeOf(request).url;
-    if (url === undefined || !JOB_ROUTES.has(url) || !callerOf(request).authorized) return false;
-    return typeof (request.params as { id?: unknown }).id === "string";
+    const param = url === undefined ? undefined : JOB_ROUTES.get(url);
+    if (param === undefined || !callerOf(request).authorized) return false;
+    return typeof (request.params as Record<string, unknown>)[param] === "string";
   }
 
   /** The settings for a request `#mayBeOverridden`: the server's, with the job's overrides. */
   async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
-    const { id } = request.params as { id: string };
+    const param = JOB_ROUTES.get(routeOf(request).url!)!;
+    const id = (request.params as Record<string, string>)[param]!;
     const job = await this.#options.findJob(id, callerOf(request).owner);
     return withOverrides(this.#options.settings, job?.faults);
   }

@@ -8,8 +8,8 @@ export interface JobFailure {
   message: string;
 }
 
-/** Which API shape created a job: ours (`/jobs`), or HeyGen's v2 or v3 video translation. */
-export type JobApi = "jobs" | "heygen-v2" | "heygen-v3";
+/** Which API shape created a job: ours (`/jobs`), HeyGen's v2 or v3, or ElevenLabs' dubbing. */
+export type JobApi = "jobs" | "heygen-v2" | "heygen-v3" | "elevenlabs";
 
 /** What a video-translation request said about the job; all optional, echoed by its API. */
 export interface TranslationFields {

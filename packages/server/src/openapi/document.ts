@@ -31,6 +31,8 @@ export const openApiOptions: FastifyDynamicSwaggerOptions = {
     components: {
       securitySchemes: {
         apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" },
+        // ElevenLabs' header, on its routes.
+        xiApiKey: { type: "apiKey", in: "header", name: "xi-api-key" },
         bearer: { type: "http", scheme: "bearer" },
       },
     },

@@ -5,7 +5,7 @@ import type {
   HookHandlerDoneFunction,
 } from "fastify";
 import { presentedKey, type ApiKeys } from "../auth/api-keys.js";
-import { isPublicRoute } from "./public-routes.js";
+import { isPublicRoute, routeOf } from "./public-routes.js";
 import { sendError } from "./send-error.js";
 
 /** Who sent a request, as far as auth is concerned. */
@@ -23,6 +23,10 @@ export interface Caller {
 }
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The header a route reads the API key from, instead of `X-Api-Key` (`xi-api-key`). */
+    apiKeyHeader?: string;
+  }
   interface FastifyRequest {
     /** Set by `identifyCaller`; read it through `callerOf`. */
     caller: Caller | null;
@@ -75,7 +79,7 @@ function identify(keys: ApiKeys, request: FastifyRequest): Caller {
   if (isPublicRoute(request))
     return { owner: undefined, authorized: true, limitKey: ip, public: true };
   if (!keys.enabled) return { owner: undefined, authorized: true, limitKey: ip };
-  const presented = presentedKey(request.headers);
+  const presented = presentedKey(request.headers, routeOf(request).config.apiKeyHeader);
   if ("problem" in presented) {
     return { owner: undefined, authorized: false, ...presented, limitKey: ip };
   }

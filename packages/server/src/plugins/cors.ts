@@ -13,6 +13,7 @@ export interface CorsAppOptions {
 /** Request headers a page may send, beyond those browsers always allow. */
 export const CORS_ALLOWED_HEADERS = [
   "X-Api-Key",
+  "xi-api-key",
   "Authorization",
   "Idempotency-Key",
   "Prefer",

@@ -28,6 +28,9 @@ const ROUTES: Readonly<Record<string, RouteKind>> = {
   "GET /jobs/:id/events": "stream",
   "GET /status/events": "stream",
   "GET /events": "stream",
+  "POST /v1/dubbing": "create",
+  "GET /v1/dubbing/:dubbing_id": "read",
+  "DELETE /v1/dubbing/:dubbing_id": "cancel",
 };
 
 export interface TimelineHooksOptions {
@@ -138,9 +141,7 @@ export function noteError(reply: FastifyReply, statusCode: number): void {
   const context = request.timelineContext;
   const route = context?.route ?? routeOf(request).config?.timeline;
   if (route === undefined) return;
-  const id = route.endpoint.includes("/status")
-    ? route.legacyId
-    : (request.params as { id?: unknown } | undefined)?.id;
+  const id = route.endpoint.includes("/status") ? route.legacyId : jobIdOf(request.params);
   if (typeof id !== "string") return;
   const endedAt = route.now();
   route.recorder.record(
@@ -212,4 +213,10 @@ function modeOf(kind: RouteKind, reply: FastifyReply): TimelineMode {
 
 function hooksOf<T>(hooks: T | T[] | undefined): T[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}
+
+/** The job a route's params name: `:id`, or a vendor's own name for it (`:dubbing_id`). */
+function jobIdOf(params: unknown): unknown {
+  const { id, dubbing_id } = (params ?? {}) as { id?: unknown; dubbing_id?: unknown };
+  return id ?? dubbing_id;
 }
