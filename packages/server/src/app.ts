@@ -222,7 +222,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     app.addHook("onRequest", identifyCaller(new ApiKeys(resolved.apiKeys)));
     app.addHook("onRequest", faults.prepare);
     if (resolved.rateLimit > 0) {
-      app.addHook("onRequest", rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }));
+      app.addHook(
+        "onRequest",
+        rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }),
+      );
     }
     app.addHook("onRequest", requireApiKey);
     app.addHook("onRequest", faults.inject);
