@@ -30,6 +30,8 @@ export interface ServerConfig {
    * off.
    */
   logging?: boolean;
+  /** Simulator only: how long the original `/status` job stays pending, in ms. */
+  pendingDurationMs?: number;
   /** Simulator only: count requests by kind and by second (for the client runs). */
   countRequests?: boolean;
   /**
@@ -89,6 +91,7 @@ if (config.kind === "simulator") {
     // As `npm run server` configures it; its stdout is /dev/null here.
     logger: config.logging === false ? false : { level: "info" },
     ...(config.seed !== undefined && { seed: config.seed }),
+    ...(config.pendingDurationMs !== undefined && { pendingDurationMs: config.pendingDurationMs }),
   });
   url = simulator.url;
   closeServer = simulator.close;
