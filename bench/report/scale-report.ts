@@ -195,10 +195,6 @@ function cores(value: number): string {
   return Number.isFinite(value) ? Math.max(0, value).toFixed(2) : "n/a";
 }
 
-function us(value: number): string {
-  return `${value.toFixed(0)} µs`;
-}
-
 function seconds(ms: number): string {
   return `${(ms / 1_000).toFixed(1)} s`;
 }
