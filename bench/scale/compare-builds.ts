@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Child } from "./child.js";
-import { inTurns, turnRatio, type LoadRun } from "./load.js";
+import { cpuRatio, inTurns, turnRatio, type LoadRun, type TurnRatio } from "./load.js";
 import type { ServerHandlers, ServerInfo } from "./server-process.js";
 import { BATCH_IDS, batchPath, SERVER_PROCESS, target } from "./throughput.js";
 
@@ -59,12 +59,14 @@ try {
       ],
       settings,
     );
-    const { median, min, max } = turnRatio(mine!, theirs!);
+    const rate = turnRatio(mine!, theirs!);
+    const cpu = cpuRatio(mine!, theirs!);
+    const span = ({ median, min, max }: TurnRatio) =>
+      `${median.toFixed(3)}× (rounds ${min.toFixed(3)}–${max.toFixed(3)})`;
     console.log(`${route}, ${rounds} rounds of ${roundS} s in turns:`);
     for (const run of [mine!, theirs!]) console.log(`  ${line(run)}`);
-    console.log(
-      `  this tree ÷ ${sha.slice(0, 10)}: ${median.toFixed(3)}× requests/s (rounds ${min.toFixed(3)}–${max.toFixed(3)}), ${(mine!.cpuUsPerRequest / theirs!.cpuUsPerRequest).toFixed(3)}× CPU per request`,
-    );
+    console.log(`  this tree ÷ ${sha.slice(0, 10)}, medians of the rounds' ratios:`);
+    console.log(`    requests/s ${span(rate)}; CPU per request ${span(cpu)}`);
   }
 } finally {
   await Promise.all([here.stop(), there.stop()]);
@@ -78,7 +80,8 @@ async function jobs(server: Child<ServerHandlers, ServerInfo>, count: number): P
 
 function line(run: LoadRun): string {
   const rps = run.roundRps.map((r) => Math.round(r)).join(" ");
-  return `${run.server}: ${Math.round(run.requestsPerSecond)} requests/s (rounds: ${rps}), ${run.cpuUsPerRequest.toFixed(1)} µs CPU/request, other load ${Math.max(0, run.otherCores).toFixed(2)} cores`;
+  const cpu = run.roundCpuUs.map((us) => us.toFixed(0)).join(" ");
+  return `${run.server}: ${Math.round(run.requestsPerSecond)} requests/s (rounds: ${rps}), ${run.cpuUsPerRequest.toFixed(1)} µs CPU/request (rounds: ${cpu}), other load ${Math.max(0, run.otherCores).toFixed(2)} cores`;
 }
 
 /**

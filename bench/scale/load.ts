@@ -48,6 +48,8 @@ export interface LoadRun {
   errors: number;
   /** autocannon's requests/s in each round, in order: ratios between runs are taken per round. */
   roundRps: number[];
+  /** The server's CPU per request in each round, in µs. */
+  roundCpuUs: number[];
 }
 
 /** `a ÷ b` measured in turns: the median of the rounds' ratios, and their spread. */
@@ -91,6 +93,12 @@ export async function inTurns(
 /** `a`'s requests/s ÷ `b`'s, round by round: the median and the spread. */
 export function turnRatio(a: LoadRun, b: LoadRun): TurnRatio {
   const ratios = a.roundRps.map((rps, round) => rps / b.roundRps[round]!);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
+
+/** `a`'s CPU per request ÷ `b`'s, round by round: the median and the spread. */
+export function cpuRatio(a: LoadRun, b: LoadRun): TurnRatio {
+  const ratios = a.roundCpuUs.map((us, round) => us / b.roundCpuUs[round]!);
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
@@ -163,6 +171,7 @@ function summarizeRuns({ name, path }: Contender, samples: readonly Sample[]): L
     non2xx: sum((x) => x.non2xx),
     errors: sum((x) => x.errors),
     roundRps: samples.map((x) => x.requestsPerSecond),
+    roundCpuUs: samples.map((x) => (1_000 * x.cpuMs) / Math.max(1, x.requests)),
   };
 }
 
