@@ -1,4 +1,4 @@
-import { turnRatio, type LoadRun, type TurnRatio } from "../scale/load.js";
+import { cpuRatio, turnRatio, type LoadRun, type TurnRatio } from "../scale/load.js";
 import type { ProfileShare } from "../scale/profile.js";
 import { FASTAPI_TARGET, FLOOR_TARGET, PRISM_TARGET } from "../scale/run-scale.js";
 import type { RouteComparison, ThroughputResults } from "../scale/throughput.js";
@@ -15,7 +15,7 @@ export interface ScaleTarget {
 export function renderThroughput(t: ThroughputResults): string[] {
   return [
     "### Server throughput",
-    `autocannon (in the bench process) against each server in turn, ${t.connections} connections: a ${t.warmUpS} s warm-up each, then ${t.rounds} rounds in which every server compared runs ${t.roundS} s, in the same order. The machine is shared and its speed drifts within a minute, so ratios are taken round by round: "ours ÷ it" is the median over the rounds of the simulator's requests/s on \`GET /jobs/:id\` divided by that server's in the same round, with the lowest and highest round beside it; requests/s and latency are medians over the rounds, the other columns totals over them. The simulator runs as \`npm run server\` does: logging at info to stdout (here /dev/null), validation and response schemas on, a pending job (hints and \`Link\` included). The floor is Fastify doing only what every server on these terms does for a read, with the simulator's own parts (its request log line, written as the simulator writes it; a UUID request id echoed in \`x-request-id\`; the route's request schema; the body serialized from an object through its response schema), none of the simulator's own work. node:http answers the simulator's bytes with nothing else to do (informative). The peers: the original design's FastAPI server (\`bench/peers/fastapi/main.py\`, \`uvicorn main:app\`: one process, access log on) on the only route it has, \`GET /status\`, beside ours on the same route; Stoplight Prism's mock server (\`prism mock\`, its defaults) on the simulator's own OpenAPI document, on \`GET /jobs/:id\`. "server CPU" is the server process's CPU time over the run: near 100% means the server, not the load generator, was the limit. "other load" is the CPU the rest of the machine used meanwhile, in cores (/proc/stat less the server and autocannon, to about ±0.1): above about 0.2, something else competed for the 2 cores and the row's figures are low.`,
+    `autocannon (in the bench process) against each server in turn, ${t.connections} connections: a ${t.warmUpS} s warm-up each, then ${t.rounds} rounds in which every server compared runs ${t.roundS} s, in the same order. The machine is shared and its speed drifts within a minute, so ratios are taken round by round: "ours ÷ it" is the median over the rounds of the simulator's requests/s on \`GET /jobs/:id\` divided by that server's in the same round, with the lowest and highest round beside it; "per CPU-second" is the same for the requests each server serves per second of CPU it gets (the median of the rounds' ratios of CPU per request), steadier than requests/s when other work takes the cores: a server that gets less of a core serves fewer requests/s, not fewer per CPU-second. The verdicts are on requests/s; requests/s and latency are medians over the rounds, the other columns totals over them. The simulator runs as \`npm run server\` does: logging at info to stdout (here /dev/null), validation and response schemas on, a pending job (hints and \`Link\` included). The floor is Fastify doing only what every server on these terms does for a read, with the simulator's own parts (its request log line, written as the simulator writes it; a UUID request id echoed in \`x-request-id\`; the route's request schema; the body serialized from an object through its response schema), none of the simulator's own work. node:http answers the simulator's bytes with nothing else to do (informative). The peers: the original design's FastAPI server (\`bench/peers/fastapi/main.py\`, \`uvicorn main:app\`: one process, access log on) on the only route it has, \`GET /status\`, beside ours on the same route; Stoplight Prism's mock server (\`prism mock\`, its defaults) on the simulator's own OpenAPI document, on \`GET /jobs/:id\`. "server CPU" is the server process's CPU time over the run: near 100% means the server, not the load generator, was the limit. "other load" is the CPU the rest of the machine used meanwhile, in cores (/proc/stat less the server and autocannon, to about ±0.1): above about 0.2, something else competed for the 2 cores and the row's figures are low.`,
     throughputTable(t.routes),
     ...t.routes.flatMap((route) => (route.diagnosis ? diagnosisSection(route) : [])),
   ];
@@ -62,6 +62,10 @@ function throughputTable(routes: readonly RouteComparison[]): string {
       header: "ours ÷ it",
       cell: (r) =>
         r.run && r.ours && r.run !== r.ours ? withSpread(turnRatio(r.ours, r.run)) : "",
+    },
+    {
+      header: "ours ÷ it, per CPU-second",
+      cell: (r) => (r.run && r.ours && r.run !== r.ours ? withSpread(cpuRatio(r.run, r.ours)) : ""),
     },
     {
       header: "÷ node:http",
@@ -135,7 +139,7 @@ export function throughputTargets(t: ThroughputResults): ScaleTarget[] {
   const how = `${t.connections} connections, medians of ${t.rounds} rounds of ${t.roundS} s in turns`;
   const vs = (run: LoadRun, label: string, of: LoadRun = sim) => {
     const r = turnRatio(of, run);
-    return `${thousands(of.requestsPerSecond)} vs ${label} ${thousands(run.requestsPerSecond)} requests/s = ${withSpread(r)}`;
+    return `${thousands(of.requestsPerSecond)} vs ${label} ${thousands(run.requestsPerSecond)} requests/s = ${withSpread(r)} (per CPU-second: ${withSpread(cpuRatio(run, of))})`;
   };
   const targets: ScaleTarget[] = [];
   const floorRatio = turnRatio(sim, single.floor).median;
