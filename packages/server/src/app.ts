@@ -24,6 +24,7 @@ import { installJsonBody } from "./plugins/json-body.js";
 import { installNotFound } from "./plugins/not-found.js";
 import { rateLimiter } from "./plugins/rate-limit.js";
 import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
+import { installRouteInfo } from "./plugins/public-routes.js";
 import { healthRoutes } from "./routes/health.js";
 import { heygenV2Routes } from "./routes/heygen-v2.js";
 import { heygenV3Routes } from "./routes/heygen-v3.js";
@@ -69,6 +70,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     // Keep bodies strict: reject unknown fields instead of dropping them, "5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
+  installRouteInfo(app);
   installCallerField(app);
   installRequestIdHeader(app);
   installJsonBody(app);

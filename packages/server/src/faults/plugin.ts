@@ -4,6 +4,7 @@ import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
 import { callerOf, isPublicRequest } from "../plugins/auth.js";
+import { routeOf } from "../plugins/public-routes.js";
 import { noteError } from "../timeline/hooks.js";
 import { FaultCounter } from "./counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
@@ -81,7 +82,7 @@ export class Faults {
     if (isPublicRequest(request)) return;
     const { random, latencyRandom, settings } = this.#options;
     const latencyDraw = latencyRandom();
-    const known = request.routeOptions.url !== undefined;
+    const known = routeOf(request).url !== undefined;
     const draws = known ? ([random(), random()] as const) : undefined;
     const overridden = this.#mayBeOverridden(request) ? await this.#settingsFor(request) : settings;
     if (draws !== undefined && overridden.rate > 0) {
@@ -139,7 +140,7 @@ export class Faults {
   #mayBeOverridden(request: FastifyRequest): boolean {
     const { mayHaveOverrides } = this.#options;
     if (mayHaveOverrides !== undefined && !mayHaveOverrides()) return false;
-    const url = request.routeOptions.url;
+    const url = routeOf(request).url;
     if (url === undefined || !JOB_ROUTES.has(url) || !callerOf(request).authorized) return false;
     return typeof (request.params as { id?: unknown }).id === "string";
   }

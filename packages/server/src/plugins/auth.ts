@@ -63,7 +63,7 @@ export function identifyCaller(keys: ApiKeys) {
 
 function identify(keys: ApiKeys, request: FastifyRequest): Caller {
   const ip = `ip:${request.ip}`;
-  // Noted on the caller, which the fault hook reads too.
+  // Read once here: each look at the route's options builds an object.
   if (isPublicRoute(request))
     return { owner: undefined, authorized: true, limitKey: ip, public: true };
   if (!keys.enabled) return { owner: undefined, authorized: true, limitKey: ip };

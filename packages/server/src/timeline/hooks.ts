@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { deriveState, type JobState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import { ownerOf } from "../plugins/auth.js";
+import { routeOf } from "../plugins/public-routes.js";
 import { clientNameOf } from "./client-name.js";
 import {
   isTerminal,
@@ -125,7 +126,7 @@ export function answerNoter(
 export function noteError(reply: FastifyReply, statusCode: number): void {
   const { request } = reply;
   const context = request.timelineContext;
-  const route = context?.route ?? request.routeOptions.config?.timeline;
+  const route = context?.route ?? routeOf(request).config?.timeline;
   if (route === undefined) return;
   const id = route.endpoint.includes("/status")
     ? route.legacyId
