@@ -128,7 +128,34 @@ function diagnosisSection(route: RouteComparison): string[] {
     lines.join(" "),
     `A CPU profile of the simulator under the same load (V8's sampler every 200 µs, frames mapped back to the source files; a sample goes to the first owner from the leaf up, native calls to their caller, Node's HTTP and stream code to "node:http" unless the logger called it; µs = share × the ${us(sim.cpuUsPerRequest)} measured without the profiler):`,
     markdownTable(columns, d.profile),
+    ...notes(d.profile),
   ];
+}
+
+/** What the code behind a large share does, read from the server's sources. */
+const NOTES: ReadonlyArray<[string, string]> = [
+  [
+    "fault hook",
+    "`Faults#settingsFor` (packages/server/src/faults/plugin.ts) looks the job up to read its fault overrides on a request to a job route, once any job carries overrides (or the store is the caller's): a second lookup before the route's own.",
+  ],
+  [
+    "response schema anyOf",
+    "A response schema with `anyOf` makes fast-json-stringify validate every response with ajv to pick a branch (`GET /jobs` sends each shape through its own serializer for that reason).",
+  ],
+  [
+    "job lookup",
+    "`JobService.find` is one async call and one `MemoryJobStore.get` (the stored frozen record, no copy) per job asked about.",
+  ],
+  [
+    "job view",
+    "`toJobView` formats one or two ISO dates per job (`isoTime`, the date cached per day; `createdAt` is formatted once per record).",
+  ],
+];
+
+function notes(profile: readonly ProfileShare[]): string[] {
+  const big = profile.filter((p) => p.percent >= 5);
+  const lines = NOTES.filter(([prefix]) => big.some((p) => p.category.startsWith(prefix)));
+  return lines.length === 0 ? [] : [lines.map(([, note]) => `- ${note}`).join("\n")];
 }
 
 /** The throughput targets: against the floor, FastAPI and Prism, on a single read. */
