@@ -1,10 +1,8 @@
 import type { ClientScaleRow } from "../scale/client-scale.js";
 import { HELD_WAVE, type HeldScenario } from "../scale/held.js";
-import type { ProfileShare } from "../scale/profile.js";
 import { CLIENT_BUDGET, type ScaleResults } from "../scale/run-scale.js";
-import type { LoadRun, RouteComparison } from "../scale/throughput.js";
-import { duration, markdownTable, ratio, type Column } from "./table.js";
-import type { TargetResult } from "./targets.js";
+import { duration, markdownTable, type Column } from "./table.js";
+import { renderThroughput, throughputTargets, type ScaleTarget } from "./throughput-report.js";
 
 /** Part 3 of the report: server throughput, held connections, the client at scale. */
 export function renderScale(scale: ScaleResults): string {
@@ -12,10 +10,7 @@ export function renderScale(scale: ScaleResults): string {
   const parts = [
     "## Part 3: scale",
     `Every server and client runs in a child process of its own, compiled from the current sources (tsup) as in production, and reports its CPU and memory over IPC; all traffic stays on 127.0.0.1. Took ${seconds(scale.elapsedMs)}: throughput ${seconds(t.elapsedMs)}, held connections ${seconds(held.elapsedMs)}, client runs ${seconds(clients.elapsedMs)}. The machine's load average was ${scale.loadAverage.toFixed(2)} when the part began (2 cores: anything else running skews the figures).`,
-    "### Server throughput",
-    `autocannon (in the bench process) against each server in turn, ${t.connections} connections: a ${t.warmUpS} s warm-up each, then ${t.rounds} rounds in which every server compared runs ${t.roundS} s, in the same order. The machine is shared and its speed drifts within a minute, so "÷ node:http" is the median over the rounds of each run's requests/s divided by the baseline's in the same round (the spread over rounds beside it); requests/s and latency are medians over the rounds, the other columns totals over them. The simulator runs as \`npm run server\` does: logging at info to stdout (here /dev/null), validation and response schemas on; the node:http baseline answers the bytes the simulator sent for the same job (status, headers, body), with nothing else to do. A pending job (hints and \`Link\` included). "server CPU" is the server process's CPU time over the run: near 100% means the server, not the load generator, was the limit. "other load" is the CPU the rest of the machine used meanwhile, in cores (/proc/stat less the server and autocannon, to about ±0.1): above about 0.2, something else competed for the 2 cores and the row's figures are low.`,
-    throughputTable(t.routes),
-    ...t.routes.flatMap((route) => (route.diagnosis ? diagnosisSection(route) : [])),
+    ...renderThroughput(t),
     "### Held connections",
     `A fresh simulator (logging at info) with ${thousands(held.connections)} jobs pending for an hour; a second process opens one request per job, ${thousands(held.connections)} long-polls (\`Prefer: wait=60\`) and then as many event streams (\`GET /jobs/:id/events\`), ${HELD_WAVE} at a time, each wave once the server holds the last (one socket per request, keep-alive off). Memory is the server's own \`process.memoryUsage()\` after a forced GC. Fresh server: RSS ${mb(held.fresh.rssBytes)}, heap ${mb(held.fresh.heapUsedBytes)}.`,
     heldTable(held.scenarios),
@@ -24,150 +19,6 @@ export function renderScale(scale: ScaleResults): string {
     clientTable(clients.rows),
   ];
   return parts.join("\n\n");
-}
-
-function throughputTable(routes: readonly RouteComparison[]): string {
-  type Row = { route: string; run?: LoadRun; vs?: number; skipped?: string };
-  const rows: Row[] = routes.flatMap((route): Row[] => {
-    if (!route.simulator || !route.baseline) {
-      return [{ route: route.route, skipped: `SKIPPED: ${route.skipped}` }];
-    }
-    const base = route.baseline.requestsPerSecond;
-    const extra = [
-      route.diagnosis?.loggingOff,
-      route.diagnosis?.bareFastify,
-      route.diagnosis?.floor,
-      route.diagnosis?.floorUnlogged,
-      route.diagnosis?.slowedBaseline?.run,
-    ].filter((run) => run !== undefined);
-    return [
-      { route: route.route, run: route.simulator, vs: route.ratio! },
-      { route: route.route, run: route.baseline, vs: 1 },
-      ...extra.map((run) => ({
-        route: route.route,
-        run,
-        vs: run.vsBaseline ?? run.requestsPerSecond / base,
-      })),
-    ];
-  });
-  const columns: Column<Row>[] = [
-    { header: "route", align: "left", cell: (r) => r.route },
-    { header: "server", align: "left", cell: (r) => r.run?.server ?? r.skipped ?? "" },
-    { header: "requests/s", cell: (r) => (r.run ? thousands(r.run.requestsPerSecond) : "") },
-    { header: "p50", cell: (r) => (r.run ? `${r.run.p50Ms} ms` : "") },
-    { header: "p99", cell: (r) => (r.run ? `${r.run.p99Ms} ms` : "") },
-    { header: "bytes/response", cell: (r) => (r.run ? r.run.bytesPerResponse.toFixed(0) : "") },
-    {
-      header: "server CPU",
-      cell: (r) => (r.run ? `${r.run.serverCpuPercent.toFixed(0)}%` : ""),
-    },
-    {
-      header: "CPU/request",
-      cell: (r) =>
-        r.run ? `${us(r.run.cpuUsPerRequest)} (${r.run.kernelPercent.toFixed(0)}% kernel)` : "",
-    },
-    { header: "÷ node:http", cell: (r) => (r.vs === undefined ? "" : ratio(r.vs)) },
-    { header: "over rounds", cell: (r) => spread(r.run?.roundRatios) },
-    {
-      header: "other load",
-      cell: (r) => (r.run ? cores(r.run.otherCores) : ""),
-    },
-    {
-      header: "errors",
-      cell: (r) => (r.run ? String(r.run.errors + r.run.non2xx) : ""),
-    },
-  ];
-  return markdownTable(columns, rows);
-}
-
-/** A run's ratio to the baseline: as measured in turns, else from the two runs' rates. */
-function vs(run: LoadRun, base: LoadRun): number {
-  return run.vsBaseline ?? run.requestsPerSecond / base.requestsPerSecond;
-}
-
-/** "0.41–0.49×": the lowest and highest ratio of the rounds. */
-function spread(ratios: readonly number[] | undefined): string {
-  if (ratios === undefined || ratios.length === 0) return "";
-  const digits = Math.min(...ratios) < 0.1 ? 3 : 2;
-  return `${Math.min(...ratios).toFixed(digits)}–${Math.max(...ratios).toFixed(digits)}×`;
-}
-
-function diagnosisSection(route: RouteComparison): string[] {
-  const { profile, loggingOff, bareFastify, floor, floorUnlogged, slowedBaseline } =
-    route.diagnosis!;
-  const sim = route.simulator!;
-  const base = route.baseline!;
-  const columns: Column<ProfileShare>[] = [
-    { header: "where the simulator's CPU goes", align: "left", cell: (p) => p.category },
-    { header: "share", cell: (p) => `${p.percent.toFixed(1)}%` },
-    {
-      header: "≈ µs/request",
-      cell: (p) => ((p.percent / 100) * sim.cpuUsPerRequest).toFixed(1),
-    },
-  ];
-  const kernel = (run: LoadRun) => us((run.cpuUsPerRequest * run.kernelPercent) / 100);
-  const lines = [
-    `Per request the simulator spends ${us(sim.cpuUsPerRequest)} of CPU (${kernel(sim)} of it in the kernel), node:http ${us(base.cpuUsPerRequest)} (${kernel(base)}).`,
-  ];
-  if (bareFastify) {
-    lines.push(
-      `A bare Fastify app serving the same bytes (no logger, hooks or schema) spends ${us(bareFastify.cpuUsPerRequest)}: Fastify itself reaches ${ratio(vs(bareFastify, base))} of node:http.`,
-    );
-  }
-  if (floor) {
-    lines.push(
-      `Fastify doing only what every server on these terms does for a read, with the simulator's own parts (its request log line to stdout, written as the simulator writes it; a UUID request id echoed in \`x-request-id\`; the route's request schema; the body serialized from an object through its response schema), and nothing of the simulator's own work (no auth, faults, metrics, timeline, store lookup or hints), spends ${us(floor.cpuUsPerRequest)}: **${ratio(vs(floor, base))} of node:http is the floor these parts set**, before the simulator does anything of its own.`,
-    );
-  }
-  if (floorUnlogged) {
-    lines.push(
-      `The same floor without its log line runs at ${ratio(vs(floorUnlogged, base))} (${us(floorUnlogged.cpuUsPerRequest)} a request).`,
-    );
-  }
-  if (loggingOff) {
-    lines.push(
-      `With logging off the simulator spends ${us(loggingOff.cpuUsPerRequest)} (${thousands(loggingOff.requestsPerSecond)} requests/s, ${ratio(vs(loggingOff, base))}): **the logger costs ${us(sim.cpuUsPerRequest - loggingOff.cpuUsPerRequest)} of the ${us(sim.cpuUsPerRequest)}**, one JSON line a request (\`request completed\`: method, URL, status, time, request id) with its child logger, the batched writes to stdout, and the allocation and GC that come with them.`,
-    );
-  }
-  if (slowedBaseline) {
-    const { burnUs, run } = slowedBaseline;
-    lines.push(
-      `node:http's own work grows as a server slows down: the baseline with a ${us(burnUs)} busy loop per request, about the simulator's pace (${thousands(run.requestsPerSecond)} requests/s), spends ${us(run.cpuUsPerRequest - burnUs)} a request outside the loop (${kernel(run)} in the kernel) instead of ${us(base.cpuUsPerRequest)}: fewer requests per event-loop turn, and a wake-up of the idle load generator per response. That much of the profile's node:http line is the pace, and goes away with the CPU spent above it.`,
-    );
-  }
-  return [
-    `### Why ${route.route} misses (${ratio(route.ratio!)}, target 0.80×)`,
-    lines.join(" "),
-    `A CPU profile of the simulator under the same load (V8's sampler every 200 µs, frames mapped back to the source files; a sample goes to the first owner from the leaf up, native calls to their caller, Node's HTTP and stream code to "node:http" unless the logger called it; µs = share × the ${us(sim.cpuUsPerRequest)} measured without the profiler; the sampler counts wall time while busy, so preemption by other processes lands where it struck):`,
-    markdownTable(columns, profile),
-    ...notes(profile),
-  ];
-}
-
-/** What the code behind a large share does, read from the server's sources. */
-const NOTES: ReadonlyArray<[string, string]> = [
-  [
-    "fault hook",
-    "`Faults#settingsFor` (packages/server/src/faults/plugin.ts) looks the job up to read its fault overrides on a request to a job route, once any job carries overrides (or the store is the caller's): a second lookup before the route's own.",
-  ],
-  [
-    "response schema anyOf",
-    "A response schema with `anyOf` makes fast-json-stringify validate every response with ajv to pick a branch (`GET /jobs` sends each shape through its own serializer for that reason).",
-  ],
-  [
-    "job lookup",
-    "`JobService.find` is one async call and one `MemoryJobStore.get` (the stored frozen record, no copy) per job asked about.",
-  ],
-  [
-    "job view",
-    "`toJobView` formats one or two ISO dates per job (`isoTime`, the date cached per day; `createdAt` is formatted once per record).",
-  ],
-];
-
-function notes(profile: readonly ProfileShare[]): string[] {
-  const big = profile.filter((p) => p.percent >= 5);
-  const lines = NOTES.filter(([prefix]) => big.some((p) => p.category.startsWith(prefix)));
-  return lines.length === 0 ? [] : [lines.map(([, note]) => `- ${note}`).join("\n")];
 }
 
 function heldTable(scenarios: readonly HeldScenario[]): string {
@@ -262,21 +113,8 @@ function clientTable(rows: readonly ClientScaleRow[]): string {
 }
 
 /** The scale targets, judged on this run's figures. */
-export function evaluateScaleTargets(scale: ScaleResults, quick: boolean): TargetResult[] {
-  const targets: TargetResult[] = [];
-  const single = scale.throughput.routes[0]!;
-  if (single.simulator && single.baseline) {
-    const d = single.diagnosis;
-    const alternatives =
-      d?.loggingOff && d.bareFastify
-        ? `; logging off ${ratio(vs(d.loggingOff, single.baseline))}, bare Fastify ${ratio(vs(d.bareFastify, single.baseline))}${d.floor ? `, the floor of log line, request id and schemas alone ${ratio(vs(d.floor, single.baseline))}` : ""}${d.floorUnlogged ? ` (without the log line ${ratio(vs(d.floorUnlogged, single.baseline))})` : ""}`
-        : "";
-    targets.push({
-      pass: single.ratio! >= 0.8,
-      target: `${single.route}: the simulator serves ≥ 0.8× the requests/s of a node:http server sending the same bytes (${scale.throughput.connections} connections, median of ${scale.throughput.rounds} rounds of ${scale.throughput.roundS} s in turns)`,
-      evidence: `${thousands(single.simulator.requestsPerSecond)} vs ${thousands(single.baseline.requestsPerSecond)} requests/s = ${ratio(single.ratio!)}; CPU per request ${single.simulator.cpuUsPerRequest.toFixed(0)} vs ${single.baseline.cpuUsPerRequest.toFixed(0)} µs${alternatives}${d ? `; see "Why ${single.route} misses"` : ""}`,
-    });
-  }
+export function evaluateScaleTargets(scale: ScaleResults, quick: boolean): ScaleTarget[] {
+  const targets = throughputTargets(scale.throughput);
   const held = scale.held;
   const worst = Math.max(...held.scenarios.map((s) => s.during.rssBytes));
   const clean = held.scenarios.every(
@@ -357,10 +195,6 @@ function cores(value: number): string {
   return Number.isFinite(value) ? Math.max(0, value).toFixed(2) : "n/a";
 }
 
-function us(value: number): string {
-  return `${value.toFixed(0)} µs`;
-}
-
 function seconds(ms: number): string {
   return `${(ms / 1_000).toFixed(1)} s`;
 }
@@ -390,6 +224,7 @@ export function scaleReport(
 }
 
 /** As the efficiency targets print. */
-function targetLine(t: TargetResult): string {
-  return `- **${t.pass ? "PASS" : "FAIL"}** ${t.target}. ${t.evidence}.`;
+function targetLine(t: ScaleTarget): string {
+  const verdict = t.pass === undefined ? "NOT MEASURED" : t.pass ? "PASS" : "FAIL";
+  return `- **${verdict}** ${t.target}. ${t.evidence}.`;
 }

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess, type StdioOptions } from "node:child_process";
 import { once } from "node:events";
+import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "tsup";
@@ -135,7 +136,11 @@ const CACHE = new URL("../../packages/server/node_modules/.cache/scale/", import
 export function compile(entry: URL): Promise<URL> {
   let output = compiled.get(entry.href);
   if (!output) {
-    const name = basename(fileURLToPath(entry), ".ts");
+    // Another tree's copy of a file (compare-builds.ts) gets a name of its own.
+    const own = entry.href.startsWith(new URL("../", import.meta.url).href);
+    const name =
+      basename(fileURLToPath(entry), ".ts") +
+      (own ? "" : `-${createHash("sha1").update(entry.href).digest("hex").slice(0, 8)}`);
     output = build({
       entry: { [name]: fileURLToPath(entry) },
       outDir: fileURLToPath(CACHE),

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { appInternals } from "../../packages/server/src/internals.js";
 import { startServer, type RunningServer } from "../../packages/server/src/index.js";
-import { withBatchedStdout } from "../../packages/server/src/logging/batched-stdout.js";
+import { withStdoutDestination } from "../../packages/server/src/logging/stdout.js";
 import { RequestLog } from "../../packages/server/src/logging/request-log.js";
 import { genReqId } from "../../packages/server/src/plugins/request-id.js";
 import {
@@ -30,6 +30,8 @@ export interface ServerConfig {
    * off.
    */
   logging?: boolean;
+  /** Simulator only: how long the original `/status` job stays pending, in ms. */
+  pendingDurationMs?: number;
   /** Simulator only: count requests by kind and by second (for the client runs). */
   countRequests?: boolean;
   /**
@@ -89,17 +91,18 @@ if (config.kind === "simulator") {
     // As `npm run server` configures it; its stdout is /dev/null here.
     logger: config.logging === false ? false : { level: "info" },
     ...(config.seed !== undefined && { seed: config.seed }),
+    ...(config.pendingDurationMs !== undefined && { pendingDurationMs: config.pendingDurationMs }),
   });
   url = simulator.url;
   closeServer = simulator.close;
   if (config.countRequests) simulator.app.server.on("request", count);
 } else if (config.kind === "floor") {
   // What any server honouring the same terms does for a read, with the simulator's own parts:
-  // its request log line (to stdout, batched as the simulator writes it), request ids, the
+  // its request log line (to stdout through pino's asynchronous destination, as the simulator writes it), request ids, the
   // route's params schema, and the body serialized from an object through its response schema.
   // No auth, faults, metrics, timeline, store or hints: the headers are copied.
-  const logging = withBatchedStdout(config.logging === false ? false : { level: "info" });
-  const app = Fastify({ logger: logging.logger, logController: new RequestLog(), genReqId });
+  const logger = withStdoutDestination(config.logging === false ? false : { level: "info" });
+  const app = Fastify({ logger, logController: new RequestLog(), genReqId });
   const bodies = new Map<string, unknown>();
   const answer = (request: FastifyRequest, reply: FastifyReply) => {
     const found = canned.get(request.url);
@@ -124,7 +127,6 @@ if (config.kind === "simulator") {
     { schema: { querystring: listJobsQuerySchema(100), response: { 200: jobBatchSchema } } },
     answer,
   );
-  app.addHook("onClose", logging.close);
   await app.listen({ port: 0, host: "127.0.0.1" });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   closeServer = () => app.close();

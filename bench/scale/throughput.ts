@@ -1,55 +1,35 @@
-import autocannon from "autocannon";
-import { readFileSync } from "node:fs";
 import { get } from "node:http";
-import { percentile } from "../stats.js";
 import { Child } from "./child.js";
+import { inTurns, load, turnRatio, type Contender, type LoadRun, type Target } from "./load.js";
+import { startFastApi, startPrism, type PeerStart, type RunningPeer } from "./peers.js";
 import type { ProfileShare } from "./profile.js";
 import type { CannedResponse, ServerConfig, ServerHandlers, ServerInfo } from "./server-process.js";
 
-/** One autocannon run against one server. */
-export interface LoadRun {
-  server: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Response bytes (status line, headers, body) per request: the same for a fair comparison. */
-  bytesPerResponse: number;
-  /** The server process's CPU time ÷ wall time: near 100% means the server, not autocannon, was the limit. */
-  serverCpuPercent: number;
-  /** Server CPU time per request, in µs. */
-  cpuUsPerRequest: number;
-  /** The kernel's part of that time (system CPU: syscalls, TCP), in percent. */
-  kernelPercent: number;
-  /**
-   * CPU the rest of the machine used meanwhile (neither the server nor autocannon), in cores,
-   * from /proc/stat: near 0 for a clean run; NaN where /proc/stat does not exist.
-   */
-  otherCores: number;
-  non2xx: number;
-  errors: number;
-  /**
-   * Measured in turns with the baseline: the median over the rounds of this run's requests/s ÷
-   * the baseline's in the same round.
-   */
-  vsBaseline?: number;
-  /** Each round's ratio, for the spread. */
-  roundRatios?: number[];
-}
+export { machineBusyMs, type LoadRun } from "./load.js";
 
-/** The simulator and the node:http baseline on one route, side by side. */
+/** A route measured in one set of turns: ours, the floor, node:http and, for a read, the peers. */
 export interface RouteComparison {
   route: string;
   /** Why the route was not measured (the endpoint does not exist yet). */
   skipped?: string;
   simulator?: LoadRun;
+  /** node:http answering the simulator's bytes: informative, no target. */
   baseline?: LoadRun;
-  /** Simulator ÷ baseline requests per second. */
-  ratio?: number;
-  /** When the ratio misses the target: the simulator without its logger, and a CPU profile. */
+  /** Fastify with only the simulator's log line, request id and schemas. */
+  floor?: LoadRun;
+  /** Ours on the original `GET /status`, beside FastAPI's (single read only). */
+  simulatorStatus?: LoadRun;
+  /** The original design's FastAPI server on `/status`, or why it did not run. */
+  fastApi?: LoadRun | string;
+  /** Prism's mock of the simulator's own OpenAPI document, or why it did not run. */
+  prism?: LoadRun | string;
+  /** When the simulator runs below 0.8× the floor: what the parts cost, and a CPU profile. */
   diagnosis?: Diagnosis;
 }
 
 export interface Diagnosis {
+  /** node:http again, in these turns: the alternatives' ratios are to it. */
+  baseline?: LoadRun;
   /** The simulator with its logger off (GET /jobs/:id only). */
   loggingOff?: LoadRun;
   /**
@@ -59,11 +39,6 @@ export interface Diagnosis {
   slowedBaseline?: { burnUs: number; run: LoadRun };
   /** A bare Fastify app (no logger, hooks or schema) answering the same bytes (idem). */
   bareFastify?: LoadRun;
-  /**
-   * Fastify with only what any server on the same terms does per read, with the simulator's own
-   * parts: its request log line, request ids, params and response schemas (idem).
-   */
-  floor?: LoadRun;
   /** The floor without its log line: what the line costs where nothing else is going on. */
   floorUnlogged?: LoadRun;
   /** Where the simulator's busy time went, sampled under the same load. */
@@ -87,11 +62,12 @@ export interface ThroughputOptions {
   roundS: number;
   /** One run per server before the rounds, in s. */
   warmUpS: number;
-  /** Ratio below which the simulator is diagnosed. */
-  targetRatio: number;
+  /** Ratio to the floor below which the simulator is diagnosed. */
+  floorTarget: number;
   /** Length of the profiled run, in s. */
   profileS: number;
   seed: string;
+  onStep?: (line: string) => void;
 }
 
 export const SERVER_PROCESS = new URL("./server-process.ts", import.meta.url);
@@ -104,86 +80,153 @@ const PER_CONNECTION_HEADERS = new Set(["date", "connection", "keep-alive", "tra
 
 type Server = Child<ServerHandlers, ServerInfo>;
 
-const FLOOR = "Fastify + log line, request id, schemas";
+export const FLOOR = "the floor: Fastify + log line, request id, schemas";
 const FLOOR_UNLOGGED = "Fastify + request id, schemas (no log line)";
+const BASELINE = "node:http, same bytes";
 
 /**
  * autocannon against the simulator (as `npm run server` runs it: logging at info, to stdout,
- * here /dev/null) and against a minimal node:http server answering the same bytes, each in a
- * process of its own while autocannon runs in this one: a server gets a core to itself and
- * none of the load generator's work lands on its event loop.
+ * here /dev/null), the floor, a minimal node:http server answering the same bytes and, for a
+ * single read, the peers a user would otherwise pick: each in a process of its own while
+ * autocannon runs in this one, so that a server gets a core to itself and none of the load
+ * generator's work lands on its event loop.
  */
 export async function runThroughput(options: ThroughputOptions): Promise<ThroughputResults> {
   const started = performance.now();
+  const onStep = options.onStep ?? (() => {});
   const spawn = (config: ServerConfig) =>
     Child.spawn<ServerHandlers, ServerInfo>(SERVER_PROCESS, {
       config: { seed: options.seed, ...config },
     });
-  const simulator = await spawn({ kind: "simulator", logging: true });
+  // The original `/status` job stays pending too, as the peers' do.
+  const simulator = await spawn({
+    kind: "simulator",
+    logging: true,
+    pendingDurationMs: LONG_JOB_MS,
+  });
   const baseline = await spawn({ kind: "baseline" });
+  const stops: Array<() => Promise<void>> = [() => simulator.stop(), () => baseline.stop()];
   const routes: RouteComparison[] = [];
   try {
     const [job] = await simulator.call("create", { lengthsMs: [LONG_JOB_MS] });
-    const single = await compare("GET /jobs/:id", `/jobs/${job!.id}`, simulator, baseline, options);
-    if (single.ratio! < options.targetRatio) {
-      single.diagnosis = {
-        ...(await alternatives(simulator, baseline, `/jobs/${job!.id}`, options, spawn, single)),
-        profile: await profile(simulator, `/jobs/${job!.id}`, options),
-      };
-    }
+    const path = `/jobs/${job!.id}`;
+    onStep("    GET /jobs/:id: ours, the floor, node:http, FastAPI, Prism…");
+    const peers = await startPeers(simulator, onStep);
+    stops.push(...peers.flatMap((p) => ("peer" in p ? [p.peer.stop] : [])));
+    const single = await compare("GET /jobs/:id", path, simulator, baseline, spawn, options, {
+      fastApi: peers[0]!,
+      prism: peers[1]!,
+    });
     routes.push(single);
+    await Promise.all(stops.splice(2).map((stop) => stop()));
 
     const batch = await simulator.call("create", {
       lengthsMs: Array.from({ length: BATCH_IDS }, () => LONG_JOB_MS),
     });
-    const path = batchPath(batch.map((j) => j.id));
-    const route = `GET /jobs?ids= (${BATCH_IDS} ids)`;
-    const missing = await batchMissing(url(simulator) + path, batch.length);
+    const batchRoute = `GET /jobs?ids= (${BATCH_IDS} ids)`;
+    const batchUrl = batchPath(batch.map((j) => j.id));
+    const missing = await batchMissing(url(simulator) + batchUrl, batch.length);
     if (missing === undefined) {
-      const comparison = await compare(route, path, simulator, baseline, options);
-      if (comparison.ratio! < options.targetRatio) {
-        comparison.diagnosis = {
-          floor: await floorOf(simulator, baseline, path, options, spawn),
-          profile: await profile(simulator, path, options),
-        };
-      }
-      routes.push(comparison);
+      onStep(`    ${batchRoute}: ours, the floor, node:http…`);
+      routes.push(await compare(batchRoute, batchUrl, simulator, baseline, spawn, options));
     } else {
-      routes.push({ route, skipped: missing });
+      routes.push({ route: batchRoute, skipped: missing });
     }
   } finally {
-    await Promise.all([simulator.stop(), baseline.stop()]);
+    await Promise.all(stops.map((stop) => stop()));
   }
-  return { ...options, routes, elapsedMs: performance.now() - started };
+  const { onStep: _, ...settings } = options;
+  return { ...settings, routes, elapsedMs: performance.now() - started };
 }
 
+/** FastAPI, then Prism on the simulator's own OpenAPI document. */
+async function startPeers(simulator: Server, onStep: (line: string) => void): Promise<PeerStart[]> {
+  const fastApi = await startFastApi();
+  const openApi = JSON.parse((await capture(`${url(simulator)}/openapi.json`)).body) as unknown;
+  const prism = await startPrism(openApi, onStep);
+  for (const [name, start] of [
+    ["FastAPI", fastApi],
+    ["Prism", prism],
+  ] as const) {
+    if ("missing" in start) onStep(`    ${name}: ${start.missing}`);
+  }
+  return [fastApi, prism];
+}
+
+/**
+ * The simulator on `path`, the floor and node:http answering its bytes, and the peers when
+ * given, measured in turns; diagnosed when the simulator runs below the floor target.
+ */
 async function compare(
   route: string,
   path: string,
   simulator: Server,
   baseline: Server,
+  spawn: (config: ServerConfig) => Promise<Server>,
   options: ThroughputOptions,
+  peers?: { fastApi: PeerStart; prism: PeerStart },
 ): Promise<RouteComparison> {
-  await load(simulator, path, options.warmUpS, options.connections);
+  await load(target(simulator), path, options.warmUpS, options.connections);
   // After the warm-up, so that the job's progress has its usual number of digits.
   const answer = await capture(url(simulator) + path);
   if (answer.statusCode !== 200) {
     throw new Error(`${route}: the simulator answered ${answer.statusCode} ${answer.body}`);
   }
   await baseline.call("serve", { path, ...answer });
-  const turns = await inTurns(
-    { server: baseline, name: "node:http baseline", path },
-    [{ server: simulator, name: "simulator", path }],
-    options,
-  );
-  const sim = turns.others[0]!;
-  return { route, simulator: sim, baseline: turns.baseline, ratio: sim.vsBaseline! };
+  const floor = await cannedContender(spawn, { kind: "floor" }, FLOOR, path, answer);
+  try {
+    const contenders: Contender[] = [
+      { target: target(simulator), name: "simulator", path },
+      floor,
+      { target: target(baseline), name: BASELINE, path },
+    ];
+    if (peers) {
+      contenders.push({
+        target: target(simulator),
+        name: "simulator, GET /status",
+        path: "/status",
+      });
+      for (const start of [peers.fastApi, peers.prism]) {
+        if ("peer" in start)
+          contenders.push(peerContender(start.peer, start === peers.fastApi, path));
+      }
+    }
+    const runs = await inTurns(contenders, options);
+    const byName = (name: string) => runs.find((run) => run.server === name);
+    const peerRun = (start: PeerStart | undefined) =>
+      start === undefined ? undefined : "peer" in start ? byName(start.peer.name)! : start.missing;
+    const comparison: RouteComparison = {
+      route,
+      simulator: runs[0]!,
+      floor: runs[1]!,
+      baseline: runs[2]!,
+    };
+    if (peers) {
+      comparison.simulatorStatus = byName("simulator, GET /status")!;
+      comparison.fastApi = peerRun(peers.fastApi)!;
+      comparison.prism = peerRun(peers.prism)!;
+    }
+    if (turnRatio(comparison.simulator!, comparison.floor!).median < options.floorTarget) {
+      comparison.diagnosis = {
+        ...(peers ? await alternatives(simulator, baseline, path, options, spawn, comparison) : {}),
+        profile: await profile(simulator, path, options),
+      };
+    }
+    return comparison;
+  } finally {
+    await floor.stop();
+  }
+}
+
+function peerContender(peer: RunningPeer, isFastApi: boolean, jobPath: string): Contender {
+  // FastAPI has only the original `/status`; Prism mocks our routes, the job's among them.
+  return { target: peer.target, name: peer.name, path: isFastApi ? "/status" : jobPath };
 }
 
 /**
- * The same load on a bare Fastify app serving the same bytes, on Fastify doing only what every
- * server on these terms must (the floor), on node:http slowed to the simulator's pace, and on a
- * simulator without logs, each in turns with the baseline.
+ * The same load on a bare Fastify app serving the same bytes, on the floor without its log
+ * line, on node:http slowed to the simulator's pace, and on a simulator without logs, each in
+ * turns with node:http.
  */
 async function alternatives(
   simulator: Server,
@@ -192,76 +235,45 @@ async function alternatives(
   options: ThroughputOptions,
   spawn: (config: ServerConfig) => Promise<Server>,
   comparison: RouteComparison,
-): Promise<Required<Omit<Diagnosis, "profile">>> {
+): Promise<Omit<Diagnosis, "profile">> {
   // node:http's own cost about doubles at the simulator's pace: burn the rest.
   const burnUs = Math.max(
     0,
     Math.round(comparison.simulator!.cpuUsPerRequest - 2 * comparison.baseline!.cpuUsPerRequest),
   );
-  const started: Server[] = [];
+  const started: Array<{ stop: () => Promise<void> }> = [];
   try {
     const answer = await capture(url(simulator) + path);
-    const canned = async (config: ServerConfig, name: string): Promise<Contender> => {
+    const canned = async (config: ServerConfig, name: string) => {
       const contender = await cannedContender(spawn, config, name, path, answer);
-      started.push(contender.server);
+      started.push(contender);
       return contender;
     };
     const bare = await canned({ kind: "fastify" }, "bare Fastify");
-    const floor = await canned({ kind: "floor" }, FLOOR);
     const unlogged = await canned({ kind: "floor", logging: false }, FLOOR_UNLOGGED);
     const slowed = await canned({ kind: "baseline", burnUs }, `node:http + ${burnUs} µs busy loop`);
     const quiet = await spawn({ kind: "simulator", logging: false });
     started.push(quiet);
     const [job] = await quiet.call("create", { lengthsMs: [LONG_JOB_MS] });
-    const turns = await inTurns(
-      { server: baseline, name: "node:http baseline", path },
+    const [base, bareFastify, floorUnlogged, slowedRun, loggingOff] = await inTurns(
       [
+        { target: target(baseline), name: BASELINE, path },
         bare,
-        floor,
         unlogged,
         slowed,
-        { server: quiet, name: "simulator, logging off", path: `/jobs/${job!.id}` },
+        { target: target(quiet), name: "simulator, logging off", path: `/jobs/${job!.id}` },
       ],
       options,
     );
-    const [bareFastify, floorRun, floorUnlogged, slowedRun, loggingOff] = turns.others as [
-      LoadRun,
-      LoadRun,
-      LoadRun,
-      LoadRun,
-      LoadRun,
-    ];
     return {
-      loggingOff,
-      bareFastify,
-      floor: floorRun,
-      floorUnlogged,
-      slowedBaseline: { burnUs, run: slowedRun },
+      baseline: base!,
+      loggingOff: loggingOff!,
+      bareFastify: bareFastify!,
+      floorUnlogged: floorUnlogged!,
+      slowedBaseline: { burnUs, run: slowedRun! },
     };
   } finally {
     await Promise.all(started.map((server) => server.stop()));
-  }
-}
-
-/** The floor server on `path` (a batch read), in turns with the baseline. */
-async function floorOf(
-  simulator: Server,
-  baseline: Server,
-  path: string,
-  options: ThroughputOptions,
-  spawn: (config: ServerConfig) => Promise<Server>,
-): Promise<LoadRun> {
-  const answer = await capture(url(simulator) + path);
-  const floor = await cannedContender(spawn, { kind: "floor" }, FLOOR, path, answer);
-  try {
-    const turns = await inTurns(
-      { server: baseline, name: "node:http baseline", path },
-      [floor],
-      options,
-    );
-    return turns.others[0]!;
-  } finally {
-    await floor.server.stop();
   }
 }
 
@@ -272,10 +284,10 @@ async function cannedContender(
   name: string,
   path: string,
   answer: Omit<CannedResponse, "path">,
-): Promise<Contender> {
+): Promise<Contender & { stop: () => Promise<void> }> {
   const server = await spawn(config);
   await server.call("serve", { path, ...answer });
-  return { server, name, path };
+  return { target: target(server), name, path, stop: () => server.stop() };
 }
 
 /** Where the simulator's CPU goes under the same load, from a sampling profile. */
@@ -285,145 +297,13 @@ async function profile(
   options: ThroughputOptions,
 ): Promise<ProfileShare[]> {
   await simulator.call("profileStart", undefined);
-  await load(simulator, path, options.profileS, options.connections);
+  await load(target(simulator), path, options.profileS, options.connections);
   return simulator.call("profileStop", undefined);
 }
 
-/** One server in the turns: the path it answers, and its name in the table. */
-interface Contender {
-  server: Server;
-  name: string;
-  path: string;
-}
-
-/**
- * The baseline and `others`, each warmed up, then measured in `rounds` rounds in which each runs
- * `roundS` seconds, in the same order. The machine is shared and its speed drifts within a
- * minute: each run is divided by the baseline's in the same round, and a contender's
- * `vsBaseline` is the median of those ratios. The other figures are over all its rounds.
- */
-async function inTurns(
-  baseline: Contender,
-  others: readonly Contender[],
-  options: ThroughputOptions,
-): Promise<{ baseline: LoadRun; others: LoadRun[] }> {
-  const everyone = [baseline, ...others];
-  for (const { server, path } of everyone) {
-    await load(server, path, options.warmUpS, options.connections);
-  }
-  const samples = everyone.map((): Sample[] => []);
-  for (let round = 0; round < options.rounds; round++) {
-    for (const [i, { server, path }] of everyone.entries()) {
-      samples[i]!.push(await load(server, path, options.roundS, options.connections));
-    }
-  }
-  const [baseSamples, ...otherSamples] = samples as [Sample[], ...Sample[][]];
-  return {
-    baseline: summarizeRuns(baseline.name, baseSamples),
-    others: others.map((contender, i) => {
-      const own = otherSamples[i]!;
-      const roundRatios = own.map(
-        (sample, round) => sample.requestsPerSecond / baseSamples[round]!.requestsPerSecond,
-      );
-      return {
-        ...summarizeRuns(contender.name, own),
-        vsBaseline: median(roundRatios),
-        roundRatios,
-      };
-    }),
-  };
-}
-
-/** What one autocannon run measured, as totals. */
-interface Sample {
-  requests: number;
-  bytes: number;
-  /** autocannon's own requests/s average. */
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuMs: number;
-  systemMs: number;
-  wallMs: number;
-  otherMs: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(
-  server: Server,
-  path: string,
-  durationS: number,
-  connections: number,
-): Promise<Sample> {
-  const before = await server.call("cpu", undefined);
-  const machineBefore = machineBusyMs();
-  const benchBefore = process.cpuUsage();
-  const result = await autocannon({ url: url(server) + path, connections, duration: durationS });
-  const benchMs = totalMs(process.cpuUsage(benchBefore));
-  const machineMs = machineBusyMs() - machineBefore;
-  const after = await server.call("cpu", undefined);
-  const cpuMs = after.cpuMs - before.cpuMs;
-  return {
-    requests: result.requests.total,
-    bytes: result.throughput.total,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    cpuMs,
-    systemMs: after.systemMs - before.systemMs,
-    wallMs: after.at - before.at,
-    otherMs: machineMs - benchMs - cpuMs,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
-/** One row's figures over several runs of the same server. */
-function summarizeRuns(name: string, samples: readonly Sample[]): LoadRun {
-  const sum = (pick: (sample: Sample) => number) =>
-    samples.reduce((total, sample) => total + pick(sample), 0);
-  const requests = Math.max(
-    1,
-    sum((x) => x.requests),
-  );
-  const cpuMs = sum((x) => x.cpuMs);
-  const wallMs = sum((x) => x.wallMs);
-  return {
-    server: name,
-    requestsPerSecond: median(samples.map((x) => x.requestsPerSecond)),
-    p50Ms: median(samples.map((x) => x.p50Ms)),
-    p99Ms: median(samples.map((x) => x.p99Ms)),
-    bytesPerResponse: sum((x) => x.bytes) / requests,
-    serverCpuPercent: (100 * cpuMs) / wallMs,
-    cpuUsPerRequest: (1_000 * cpuMs) / requests,
-    kernelPercent: (100 * sum((x) => x.systemMs)) / Math.max(cpuMs, 1e-9),
-    otherCores: sum((x) => x.otherMs) / wallMs,
-    non2xx: sum((x) => x.non2xx),
-    errors: sum((x) => x.errors),
-  };
-}
-
-function median(values: readonly number[]): number {
-  return percentile(values, 50);
-}
-
-/** CPU time the whole machine has spent busy, in ms (Linux; NaN elsewhere). */
-export function machineBusyMs(): number {
-  try {
-    const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8")
-      .split("\n", 1)[0]!
-      .split(/\s+/)
-      .map(Number);
-    // In USER_HZ ticks, 100 a second on Linux.
-    return 10 * (user! + nice! + system! + irq! + softirq! + steal!);
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function totalMs({ user, system }: NodeJS.CpuUsage): number {
-  return (user + system) / 1_000;
+/** A server child as a load target: its URL, and its own reading of its CPU. */
+export function target(server: Server): Target {
+  return { url: url(server), cpu: () => server.call("cpu", undefined) };
 }
 
 export function batchPath(ids: readonly string[]): string {
@@ -445,7 +325,9 @@ export async function batchMissing(target: string, ids: number): Promise<string 
 }
 
 /** One real request: the status, the headers as sent (minus per-connection ones), the body. */
-function capture(target: string): Promise<{ statusCode: number; headers: string[]; body: string }> {
+export function capture(
+  target: string,
+): Promise<{ statusCode: number; headers: string[]; body: string }> {
   return new Promise((resolve, reject) => {
     get(target, (response) => {
       let body = "";

@@ -15,7 +15,7 @@ import { describeRoute } from "./openapi/route-docs.js";
 import { countJobs } from "./metrics/job-counts.js";
 import { Metrics } from "./metrics/metrics.js";
 import { metricsRoutes } from "./metrics/routes.js";
-import { withBatchedStdout } from "./logging/batched-stdout.js";
+import { withStdoutDestination } from "./logging/stdout.js";
 import { RequestLog } from "./logging/request-log.js";
 import { identifyCaller, installCallerField, requireApiKey } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
@@ -63,9 +63,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const targets = webhookTargets(options, resolved.apiKeys);
   const corsOrigins = resolveCorsOrigins(options);
   const recorder = new TimelineRecorder(options.timeline);
-  const logging = withBatchedStdout(resolved.logger);
   const app = Fastify({
-    logger: logging.logger,
+    logger: withStdoutDestination(resolved.logger),
     logController: new RequestLog(),
     bodyLimit: resolved.bodyLimit,
     genReqId,
@@ -247,7 +246,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     scheduler.clear();
     await storage.close();
   });
-  app.addHook("onClose", logging.close);
 
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes, { ping });

@@ -1,16 +1,9 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { pino } from "pino";
+import type { pino } from "pino";
 import { describe, expect, it, onTestFinished } from "vitest";
-import {
-  LineBatch,
-  withBatchedStdout,
-  type LineBatchOptions,
-} from "../src/logging/batched-stdout.js";
-import { eventually, setup } from "./helpers.js";
+import { withStdoutDestination } from "../src/logging/stdout.js";
+import { setup } from "./helpers.js";
 
 function logged(level = "info") {
   const lines: Array<Record<string, unknown>> = [];
@@ -50,93 +43,34 @@ describe("request logging", () => {
   });
 });
 
-describe("withBatchedStdout", () => {
-  it("gives options without a destination a batched stdout, keeping the rest", () => {
-    const { logger, destination, close } = withBatchedStdout({ level: "debug" });
-    onTestFinished(close);
-    expect(destination).toBeInstanceOf(LineBatch);
-    expect(logger).toEqual({ level: "debug", stream: destination });
-    const fromTrue = withBatchedStdout(true);
-    onTestFinished(fromTrue.close);
-    expect(fromTrue.destination).toBeInstanceOf(LineBatch);
+describe("withStdoutDestination", () => {
+  it("gives options without a destination pino's asynchronous stdout, keeping the rest", () => {
+    const options = withStdoutDestination({ level: "debug" });
+    const { stream, ...rest } = options as {
+      stream: ReturnType<typeof pino.destination>;
+      level: string;
+    };
+    onTestFinished(() => stream.flushSync());
+    expect(rest).toEqual({ level: "debug" });
+    expect(stream).toMatchObject({ fd: 1, sync: false });
+    expect(withStdoutDestination(true)).toMatchObject({ stream: { fd: 1, sync: false } });
   });
 
   it("leaves logging off, and destinations named by the caller, alone", () => {
-    expect(withBatchedStdout(false)).toEqual({ logger: false, close: expect.any(Function) });
-    const stream = { write: () => {} };
-    const own = withBatchedStdout({ level: "info", stream });
-    expect(own.logger).toEqual({ level: "info", stream });
-    expect(own.destination).toBeUndefined();
-    expect(withBatchedStdout({ file: "/tmp/x.log" }).destination).toBeUndefined();
-  });
-});
-
-describe("LineBatch", () => {
-  async function batchOf(options: LineBatchOptions = {}) {
-    const file = join(mkdtempSync(join(tmpdir(), "request-log-")), "out.log");
-    const batch = new LineBatch(file, { flushEveryMs: 60_000, ...options });
-    onTestFinished(() => {
-      batch.close();
-      batch.stream.destroy();
-    });
-    await once(batch.stream, "ready");
-    const written = () => readFileSync(file, "utf8");
-    return { batch, written };
-  }
-
-  it("writes lines together once a batch's worth waits, not one by one", async () => {
-    const { batch, written } = await batchOf({ batchSize: 12 });
-    batch.write("12345\n");
-    expect(written()).toBe("");
-    batch.write("67890\n");
-    expect(written()).toBe("12345\n67890\n");
-    batch.write("x\n");
-    expect(written()).toBe("12345\n67890\n");
+    expect(withStdoutDestination(false)).toBe(false);
+    const own = { level: "info", stream: { write: () => {} } };
+    expect(withStdoutDestination(own)).toBe(own);
+    const file = { file: "/tmp/x.log" };
+    expect(withStdoutDestination(file)).toBe(file);
   });
 
-  it("keeps every line, in order, across many batches", async () => {
-    const { batch, written } = await batchOf({ batchSize: 100 });
-    for (let i = 0; i < 1_000; i++) batch.write(`line ${i}\n`);
-    batch.flush();
-    const lines = written().split("\n");
-    expect(lines).toHaveLength(1_001);
-    expect(lines.slice(0, 2)).toEqual(["line 0", "line 1"]);
-    expect(lines.at(-2)).toBe("line 999");
-  });
-
-  it("writes a queue short of a batch every flushEveryMs", async () => {
-    const { batch, written } = await batchOf({ flushEveryMs: 5 });
-    batch.write("quiet\n");
-    await eventually(() => written() === "quiet\n", "the periodic flush");
-  });
-
-  it("answers pino's logger.flush(done) once the queue is written", async () => {
-    const { batch, written } = await batchOf();
-    const logger = pino({ base: null, timestamp: false }, batch);
-    logger.info("queued");
-    expect(written()).toBe("");
-    await new Promise<void>((resolve, reject) =>
-      logger.flush((error) => (error ? reject(error) : resolve())),
-    );
-    expect(written()).toBe('{"level":30,"msg":"queued"}\n');
-  });
-
-  it("close writes what is queued, then each later line at once", async () => {
-    const { batch, written } = await batchOf();
-    batch.write("queued\n");
-    batch.close();
-    expect(written()).toBe("queued\n");
-    batch.write("late\n");
-    expect(written()).toBe("queued\nlate\n");
-  });
-
-  it("writes the lines still queued when the process exits", async () => {
-    const source = new URL("../src/logging/batched-stdout.ts", import.meta.url).href;
+  it("writes the lines still pending when the process exits", async () => {
+    const source = new URL("../src/logging/stdout.ts", import.meta.url).href;
     const script = `
-      import { LineBatch } from ${JSON.stringify(source)};
-      const batch = new LineBatch(1, { flushEveryMs: 60_000 });
-      batch.write("first\\n");
-      batch.write("last\\n");
+      import { pino } from "pino";
+      import { withStdoutDestination } from ${JSON.stringify(source)};
+      const logger = pino({ base: null, timestamp: false, ...withStdoutDestination(true) });
+      for (let i = 0; i < 1000; i++) logger.info("line " + i);
       process.exit(0);
     `;
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
@@ -144,6 +78,9 @@ describe("LineBatch", () => {
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     const [code] = await once(child, "exit");
     expect(code).toBe(0);
-    expect(stdout).toBe("first\nlast\n");
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(1_000);
+    expect(lines[0]).toBe('{"level":30,"msg":"line 0"}');
+    expect(lines.at(-1)).toBe('{"level":30,"msg":"line 999"}');
   });
 });

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
@@ -79,31 +79,26 @@ export class Faults {
    * only on the seed and n, whatever the latency), finds the job's overrides, waits the latency.
    * Every request but health checks is delayed; only known routes can be faulted.
    */
-  prepare = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (isPublicRequest(request)) return done();
+  prepare = async (request: FastifyRequest): Promise<void> => {
+    if (isPublicRequest(request)) return;
     const { random, latencyRandom, settings } = this.#options;
     const latencyDraw = latencyRandom();
     const known = routeOf(request).url !== undefined;
     const draws = known ? ([random(), random()] as const) : undefined;
-    // Callback-style, so that the usual request (no job override to look up, no latency) costs
-    // no promise and no microtask.
-    if (!this.#mayBeOverridden(request)) {
-      this.#prepared(request, draws, settings, latencyDraw, done);
-      return;
+    const overridden = this.#mayBeOverridden(request) ? await this.#settingsFor(request) : settings;
+    if (draws !== undefined && overridden.rate > 0) {
+      this.#plans.set(request, { draws, settings: overridden });
     }
-    this.#settingsFor(request).then(
-      (overridden) => this.#prepared(request, draws, overridden, latencyDraw, done),
-      done,
-    );
+    const latencyMs = pickLatencyMs(overridden.latency, latencyDraw);
+    if (latencyMs > 0) await this.delays.wait(latencyMs);
   };
 
   /** onRequest, after auth and the rate limit: answers with a fault, or lets the truth through. */
-  inject = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+  inject = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const plan = this.#plans.get(request);
     const kind = plan === undefined ? undefined : decideFault(plan.settings, plan.draws);
-    if (kind !== undefined) this.#inject(request, reply, kind);
     // After a fault that answers (or takes the socket), Fastify runs no further hook or handler.
-    done();
+    if (kind !== undefined) this.#inject(request, reply, kind);
   };
 
   #inject(request: FastifyRequest, reply: FastifyReply, kind: FaultKind): void {
@@ -133,20 +128,6 @@ export class Faults {
         this.dribbles.slow(reply.raw);
         return;
     }
-  }
-
-  /** Keeps what `inject` will decide from (nothing when no fault can fire), waits the latency. */
-  #prepared(
-    request: FastifyRequest,
-    draws: readonly [number, number] | undefined,
-    settings: FaultSettings,
-    latencyDraw: number,
-    done: HookHandlerDoneFunction,
-  ): void {
-    if (draws !== undefined && settings.rate > 0) this.#plans.set(request, { draws, settings });
-    const latencyMs = pickLatencyMs(settings.latency, latencyDraw);
-    if (latencyMs <= 0) return done();
-    this.delays.wait(latencyMs).then(() => done(), done);
   }
 
   /** Lets delayed requests through, drops hung ones, sends slow ones at once; for `app.close()`. */

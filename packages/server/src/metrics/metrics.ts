@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, Gauge, Registry } from "prom-client";
 import { FAULT_KINDS, type FaultKind } from "../faults/kinds.js";
 import type { JobStatus } from "../jobs/derive.js";
@@ -103,18 +103,13 @@ export class Metrics {
   }
 
   /** The `onResponse` hook. Streams (hijacked answers) never get here: see `event_streams_open`. */
-  onResponse = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: HookHandlerDoneFunction,
-  ): void => {
+  onResponse = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     this.#requests.record(
       request.method,
       routeOf(request).url ?? UNMATCHED_ROUTE,
       reply.statusCode,
       reply.elapsedTime / 1_000,
     );
-    done();
   };
 
   /** Counts one injected fault. */

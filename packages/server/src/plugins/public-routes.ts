@@ -17,7 +17,9 @@ declare module "fastify" {
 /**
  * The request's route options, read once per request: Fastify's `request.routeOptions` is a
  * getter that builds a new object on each access, and the hooks of a request read it several
- * times (public route, faults, metrics).
+ * times (public route, faults, metrics). Against reading it at each use (compare-builds, three
+ * runs of alternating rounds): 1.29×, 1.30× and 1.00× the requests/s on a single read, at
+ * 0.88×, 0.81× and 1.04× the CPU per request.
  */
 export function routeOf(request: FastifyRequest): FastifyRequest["routeOptions"] {
   return (request.routeInfo ??= request.routeOptions);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { FastifyInstance } from "fastify";
 
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -15,17 +15,10 @@ export function genReqId(request: IncomingMessage): string {
 
 /** Every response, errors and 404s included, names its request id. */
 export function installRequestIdHeader(app: FastifyInstance): void {
-  // A request that may carry a body goes on a microtask later, as after an async hook: by then
-  // Node's parser has read everything that arrived with the headers, so that a malformed body
-  // is refused for it (400) before the hooks after this one look at the content type. Requests
-  // without a body need not wait: no promise, no microtask.
-  app.addHook("onRequest", (request, reply, done) => {
+  // Async: the request goes on a microtask later, by when Node's parser has read everything
+  // that arrived with the headers, so that a malformed body is refused for it (400) before the
+  // hooks after this one look at the content type.
+  app.addHook("onRequest", async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    if (mayHaveBody(request.headers)) queueMicrotask(done);
-    else done();
   });
-}
-
-function mayHaveBody(headers: IncomingHttpHeaders): boolean {
-  return headers["content-length"] !== undefined || headers["transfer-encoding"] !== undefined;
 }

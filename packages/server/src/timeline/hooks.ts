@@ -1,9 +1,4 @@
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  HookHandlerDoneFunction,
-} from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { deriveState, type JobState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import { ownerOf } from "../plugins/auth.js";
@@ -76,13 +71,8 @@ export function installTimelineHooks(app: FastifyInstance, options: TimelineHook
     const kind = ROUTES[endpoint];
     if (kind === undefined) return;
     const timeline: RouteTimeline = { ...options, kind, endpoint };
-    const stamp = (
-      request: FastifyRequest,
-      _reply: FastifyReply,
-      done: HookHandlerDoneFunction,
-    ) => {
+    const stamp = async (request: FastifyRequest) => {
       request.timelineContext = { route: timeline, arrivedAt: options.now() };
-      done();
     };
     route.config = { ...route.config, timeline };
     route.onRequest = [...hooksOf(route.onRequest), stamp];
