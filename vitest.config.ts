@@ -16,6 +16,9 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     restoreMocks: true,
+    // Two workers even on a 2-core machine (the default there is one): the integration tests
+    // spend most of their time waiting on real sockets and timers, not on the CPU.
+    maxWorkers: 2,
     projects: [
       {
         // `npm test`, first half: the packages' own tests. They share their workers' module
