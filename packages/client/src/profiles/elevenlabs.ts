@@ -1,7 +1,7 @@
 import type { RequestOptions } from "../client.js";
 import { ShapeError } from "../parse.js";
-import type { JobStatus, StatusSnapshot } from "../types.js";
-import { statusOf } from "./heygen-shape.js";
+import type { JobStatus } from "../types.js";
+import { statusOf, vendorSnapshot } from "./heygen-shape.js";
 import type { ApiProfile } from "./types.js";
 
 /**
@@ -61,8 +61,6 @@ export const elevenlabsProfile: ApiProfile = {
   parseStatus(body, statusMap) {
     const dub = objectOf(body);
     const status = statusOf(dub.status, DUBBING_STATUSES, statusMap);
-    const snapshot = dubbingSnapshot(status, dub.dubbing_id, body);
-    const createdAt = typeof dub.created_at === "string" ? dub.created_at : undefined;
     const error =
       status === "error"
         ? {
@@ -70,12 +68,14 @@ export const elevenlabsProfile: ApiProfile = {
             message: typeof dub.error === "string" ? dub.error : "The dub failed",
           }
         : undefined;
-    return { ...snapshot, createdAt, error };
+    const snapshot = vendorSnapshot(status, dub.dubbing_id, body, error, "dubbing_id");
+    const createdAt = typeof dub.created_at === "string" ? dub.created_at : undefined;
+    return { ...snapshot, createdAt };
   },
   parseCreated(body) {
     const created = objectOf(body);
     const seconds = created.expected_duration_sec;
-    const snapshot = dubbingSnapshot("pending", created.dubbing_id, body);
+    const snapshot = vendorSnapshot("pending", created.dubbing_id, body, undefined, "dubbing_id");
     if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) return snapshot;
     return { ...snapshot, expectedDurationMs: Math.round(seconds * 1_000) };
   },
@@ -86,21 +86,6 @@ function objectOf(body: unknown): Record<string, unknown> {
     throw new ShapeError("expected a JSON object");
   }
   return body as Record<string, unknown>;
-}
-
-function dubbingSnapshot(status: JobStatus, jobId: unknown, raw: unknown): StatusSnapshot {
-  if (typeof jobId !== "string" || jobId.length === 0) throw new ShapeError("no dubbing_id");
-  return {
-    status,
-    jobId,
-    progress: undefined,
-    createdAt: undefined,
-    updatedAt: undefined,
-    estimatedCompletionAt: undefined,
-    completedAt: undefined,
-    error: undefined,
-    raw,
-  };
 }
 
 /** The form as the SDK sends it: each field set, numbers and booleans as text, a file as a part. */

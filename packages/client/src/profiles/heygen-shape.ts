@@ -38,14 +38,18 @@ export function statusOf(
   return status;
 }
 
-/** A snapshot with what a HeyGen answer tells: status, id, failure; no progress or times. */
-export function heygenSnapshot(
+/**
+ * A snapshot with what a vendor's answer tells: status, id, failure; no progress or times.
+ * `idName` names the id's field in the error when it is missing.
+ */
+export function vendorSnapshot(
   status: JobStatus,
   jobId: unknown,
-  failureMessage: unknown,
   raw: unknown,
+  error?: { code: string; message: string },
+  idName = "job id",
 ): StatusSnapshot {
-  if (typeof jobId !== "string" || jobId.length === 0) throw new ShapeError("no job id");
+  if (typeof jobId !== "string" || jobId.length === 0) throw new ShapeError(`no ${idName}`);
   return {
     status,
     jobId,
@@ -54,13 +58,24 @@ export function heygenSnapshot(
     updatedAt: undefined,
     estimatedCompletionAt: undefined,
     completedAt: undefined,
-    error:
-      status === "error"
-        ? {
-            code: HEYGEN_FAILURE_CODE,
-            message: typeof failureMessage === "string" ? failureMessage : "The translation failed",
-          }
-        : undefined,
+    error,
     raw,
   };
+}
+
+/** A snapshot with what a HeyGen answer tells: status, id, failure; no progress or times. */
+export function heygenSnapshot(
+  status: JobStatus,
+  jobId: unknown,
+  failureMessage: unknown,
+  raw: unknown,
+): StatusSnapshot {
+  const failure =
+    status === "error"
+      ? {
+          code: HEYGEN_FAILURE_CODE,
+          message: typeof failureMessage === "string" ? failureMessage : "The translation failed",
+        }
+      : undefined;
+  return vendorSnapshot(status, jobId, raw, failure);
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
+import { rewriteErrorBodies, type ErrorBody } from "../plugins/error-envelope.js";
 import { DUBBING_FIELDS, PARSE_ERRORS, type DubbingField } from "./fields.js";
 
 /** ElevenLabs' error answer. `status` is its legacy name for `code`; both are sent. */
@@ -47,21 +48,7 @@ export function installDetailErrors(scope: FastifyInstance): void {
         throw error;
     }
   });
-  scope.addHook("preSerialization", async (request, reply, payload: unknown) =>
-    reply.statusCode >= 400 && isErrorBody(payload) ? toDetail(payload, request) : payload,
-  );
-  scope.addHook("onSend", async (request, reply, payload: unknown) => {
-    if (reply.statusCode < 400 || typeof payload !== "string" || !payload.startsWith('{"error"')) {
-      return payload;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(payload);
-    } catch {
-      return payload;
-    }
-    return isErrorBody(body) ? JSON.stringify(toDetail(body, request)) : payload;
-  });
+  rewriteErrorBodies(scope, toDetail);
 }
 
 /** A form field's problem in FastAPI's words, or undefined for any other error. */
@@ -98,16 +85,7 @@ export class FormFieldError extends Error {
   }
 }
 
-function isErrorBody(value: unknown): value is { error: { code: string; message: string } } {
-  if (typeof value !== "object" || value === null) return false;
-  const { error } = value as { error?: unknown };
-  return typeof error === "object" && error !== null && "code" in error && "message" in error;
-}
-
-function toDetail(
-  { error }: { error: { code: string; message: string } },
-  request: FastifyRequest,
-): DetailError {
+function toDetail({ error }: ErrorBody, request: FastifyRequest): DetailError {
   const code = CODES[error.code] ?? error.code;
   return { detail: { status: code, code, message: error.message, request_id: request.id } };
 }
