@@ -65,6 +65,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     const apiKey = globals.apiKey ?? apiKeyFor(globals.api, process.env);
     return new TranslationStatusClient<ApiName>({
       api: globals.api,
+      clientName: "translation-status-cli",
       ...(url ? { statusUrl: baseUrl, baseUrl: baseUrl.replace(/\/status$/, "") } : { baseUrl }),
       ...(apiKey !== undefined && { apiKey }),
       ...(globals.requestTimeout !== undefined && { requestTimeoutMs: globals.requestTimeout }),

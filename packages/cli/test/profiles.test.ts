@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ExitCode, run, type Io } from "@translation-status/cli";
 import { apiKeyFor, baseUrlFor } from "../src/profiles.js";
-import { simulator } from "../../../test/support/servers.js";
+import { rawServer, simulator } from "../../../test/support/servers.js";
 
 const KEY = "sk_test_cli";
 
@@ -102,6 +102,24 @@ describe("profile defaults", () => {
     expect(apiKeyFor("elevenlabs", { ELEVENLABS_API_KEY: "e", HEYGEN_API_KEY: "h" })).toBe("e");
     // Another vendor's key is never sent.
     expect(apiKeyFor("jobs", { HEYGEN_API_KEY: "h" })).toBeUndefined();
-    expect(apiKeyFor("elevenlabs", { HEYGEN_API_KEY: "h", ELEVENLABS_API_KEY: "" })).toBeUndefined();
+    expect(
+      apiKeyFor("elevenlabs", { HEYGEN_API_KEY: "h", ELEVENLABS_API_KEY: "" }),
+    ).toBeUndefined();
+  });
+});
+
+describe("the CLI's requests", () => {
+  it("name the CLI and the client's version", async () => {
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    const { url } = await rawServer((request, response) => {
+      seen.push(request.headers);
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ id: "job_1", status: "completed" }));
+    });
+    expect((await cli("status", "job_1", "--base-url", url)).code).toBe(ExitCode.Completed);
+    expect(seen[0]).toMatchObject({
+      "x-client-name": "translation-status-cli",
+      "user-agent": expect.stringMatching(/^translation-status\/\d+\.\d+\.\d+$/),
+    });
   });
 });

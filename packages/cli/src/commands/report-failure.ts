@@ -24,7 +24,8 @@ export function exitCodeOf(error: unknown, io: Io): ExitCode {
  */
 export function reportFailure(io: Io, json: boolean, error: unknown): ExitCode {
   const code = exitCodeOf(error, io);
-  const name = code === ExitCode.Interrupted ? "Interrupted" : error instanceof Error ? error.name : "Error";
+  const name =
+    code === ExitCode.Interrupted ? "Interrupted" : error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
     io.stdout.write(
