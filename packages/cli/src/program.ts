@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   TranslationStatusClient,
+  type ApiName,
   type DurationModelSnapshot,
   type WaitMode,
   type WaitOptions,
@@ -10,14 +11,18 @@ import { demoCommand } from "./commands/demo.js";
 import { statusCommand } from "./commands/status.js";
 import { waitAndReport } from "./commands/wait-and-report.js";
 import { parseDuration } from "./duration.js";
+import { reportFailure, UsageError } from "./commands/report-failure.js";
 import { ExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
 import { loadModel, modelPath, saveModel } from "./model-store.js";
+import { API_NAMES, apiKeyFor, baseUrlFor, checkBaseUrl } from "./profiles.js";
 
 const VERSION = "0.1.0";
 
 interface GlobalOptions {
-  baseUrl: string;
+  api: ApiName;
+  baseUrl?: string;
+  apiKey?: string;
   requestTimeout?: number;
 }
 
@@ -31,9 +36,21 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     .description("Check, create and wait on video-translation jobs.")
     .version(VERSION)
     .addOption(
-      new Option("--base-url <url>", "API root of the server")
-        .env("TRANSLATION_STATUS_BASE_URL")
-        .default("http://localhost:8000"),
+      new Option("--api <api>", "the API's shape: ours, HeyGen's or ElevenLabs'")
+        .choices(API_NAMES)
+        .default("jobs"),
+    )
+    .addOption(
+      new Option(
+        "--base-url <url>",
+        "API root (default: the real API's, http://localhost:8000 for jobs); point it at the simulator",
+      ).env("TRANSLATION_STATUS_BASE_URL"),
+    )
+    .addOption(
+      new Option(
+        "--api-key <key>",
+        "API key (else TRANSLATION_STATUS_API_KEY, then HEYGEN_API_KEY or ELEVENLABS_API_KEY)",
+      ),
     )
     .option("--request-timeout <duration>", "time allowed for one request", duration)
     .exitOverride()
@@ -44,10 +61,13 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
 
   const clientFor = (url?: string, model?: DurationModelSnapshot) => {
     const globals = program.opts<GlobalOptions>();
-    return new TranslationStatusClient({
-      ...(url
-        ? { statusUrl: url, baseUrl: url.replace(/\/status$/, "") }
-        : { baseUrl: globals.baseUrl }),
+    const baseUrl = checkBaseUrl(url ?? globals.baseUrl ?? baseUrlFor(globals.api));
+    const apiKey = globals.apiKey ?? apiKeyFor(globals.api, process.env);
+    return new TranslationStatusClient<ApiName>({
+      api: globals.api,
+      clientName: "translation-status-cli",
+      ...(url ? { statusUrl: baseUrl, baseUrl: baseUrl.replace(/\/status$/, "") } : { baseUrl }),
+      ...(apiKey !== undefined && { apiKey }),
       ...(globals.requestTimeout !== undefined && { requestTimeoutMs: globals.requestTimeout }),
       ...(model && { model }),
     });
@@ -69,18 +89,25 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     .option("--duration <duration>", "how long the job stays pending (simulator)", duration)
     .option("--error-probability <p>", "chance the job ends in error (simulator)", probability)
     .option("--metadata <json>", "JSON object stored with the job", jsonObject)
+    .option(
+      "--input <json>",
+      "the API's creation fields as a JSON object (e.g. HeyGen's video_url and output_language)",
+      jsonObject,
+    )
     .option("--json", "print the created job as JSON")
     .action(
       async (options: {
         duration?: number;
         errorProbability?: number;
         metadata?: Record<string, unknown>;
+        input?: Record<string, unknown>;
         json?: boolean;
       }) => {
         exitCode = await createCommand(
           clientFor(),
           io,
           {
+            ...options.input,
             ...(options.duration !== undefined && { pendingDurationMs: options.duration }),
             ...(options.errorProbability !== undefined && {
               errorProbability: options.errorProbability,
@@ -94,10 +121,15 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
 
   program
     .command("wait")
-    .description("wait until a job completes, fails or is cancelled (exit 0, 1; 2 on timeout)")
+    .description("wait until a job completes (exit 0), fails (1) or is cancelled (6); 2 on timeout")
     .argument("[jobId]", "the job to wait on (without it: the server's /status)")
     .option("--url <url>", "wait on this status URL instead")
-    .option("--max-wait <duration>", "give up after this long", duration, 3_600_000)
+    .addOption(
+      new Option("--max-wait <duration>", "give up after this long")
+        .argParser(duration)
+        // Shown as written: the number of milliseconds would read as seconds.
+        .default(3_600_000, "1h"),
+    )
     .option("--initial-interval <duration>", "first interval between polls", duration)
     .option("--backoff-factor <n>", "growth of the interval", positiveNumber)
     .option("--max-interval <duration>", "longest interval between polls", duration)
@@ -137,7 +169,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         const path = options.learn ? modelPath() : undefined;
         const warn = (message: string) => io.stderr.write(`translation-status: ${message}\n`);
         const model = path === undefined ? undefined : await loadModel(path, warn);
-        let client: TranslationStatusClient;
+        let client: TranslationStatusClient<ApiName>;
         try {
           client = clientFor(options.url, model);
         } catch (error) {
@@ -200,8 +232,11 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end through here too, with exit code 0.
-      return error.exitCode === 0 ? ExitCode.Completed : ExitCode.Failure;
+      // --help and --version end through here too, with exit code 0; commander printed the rest.
+      return error.exitCode === 0 ? ExitCode.Completed : ExitCode.Usage;
+    }
+    if (error instanceof UsageError) {
+      return reportFailure(io, argv.includes("--json"), error);
     }
     throw error;
   }

@@ -79,7 +79,7 @@ describe("the learned model across runs", () => {
 
   it("refuses a size that is not a positive number", async () => {
     const bad = await cli("wait", "job_x", "--size", "-3");
-    expect(bad.code).toBe(ExitCode.Failure);
+    expect(bad.code).toBe(ExitCode.Usage);
     expect(bad.stderr).toContain('"-3" must be a positive number');
   });
 });
@@ -134,19 +134,51 @@ describe("translation-status wait", () => {
     expect(waited.json().job).toMatchObject({ result: "completed" });
   });
 
-  it("exits 3 when the server cannot be reached", async () => {
+  it("exits 6 when the job is cancelled, and says so", async () => {
+    const server = await simulator({ pendingDurationMs: 60_000 });
+    const id = (await cli("create", "--base-url", server.url)).stdout.trim();
+    const waiting = cli("wait", id, "--base-url", server.url, ...fast);
+    await fetch(`${server.url}/jobs/${id}`, { method: "DELETE" });
+    const waited = await waiting;
+    expect(waited.code).toBe(ExitCode.Cancelled);
+    expect(waited.stdout).toContain(`✖ ${id} was cancelled`);
+    expect((await cli("status", id, "--base-url", server.url)).code).toBe(ExitCode.Cancelled);
+  });
+
+  it("exits 5 when the server cannot be reached, as a CLI error under --json", async () => {
     const url = await closedPortUrl();
     const waited = await cli("wait", "job_x", "--base-url", url, "--json", ...fast);
-    expect(waited.code).toBe(ExitCode.Failure);
-    expect(waited.json()).toMatchObject({ status: "failed", error: { name: "NetworkError" } });
+    expect(waited.code).toBe(ExitCode.Unreachable);
+    const report = waited.json();
+    expect(report).toMatchObject({ error: { code: "unreachable", name: "NetworkError" } });
+    // A CLI failure carries no job status, so it cannot be read as a failed job.
+    expect(report).not.toHaveProperty("status");
   });
 
   it("exits 3 on bad usage", async () => {
     const bad = await cli("wait", "job_x", "--max-wait", "soon");
-    expect(bad.code).toBe(ExitCode.Failure);
+    expect(bad.code).toBe(ExitCode.Usage);
     expect(bad.stderr).toContain('"soon" is not a duration');
-    expect((await cli("frobnicate")).code).toBe(ExitCode.Failure);
-    expect((await cli("create", "--error-probability", "2")).code).toBe(ExitCode.Failure);
+    expect((await cli("frobnicate")).code).toBe(ExitCode.Usage);
+    expect((await cli("create", "--error-probability", "2")).code).toBe(ExitCode.Usage);
+    expect((await cli("status", "--api", "heygen-v9")).code).toBe(ExitCode.Usage);
+  });
+
+  it("refuses a base URL without a scheme in one line", async () => {
+    const bad = await cli("status", "job_x", "--base-url", "localhost:8000");
+    expect(bad.code).toBe(ExitCode.Usage);
+    expect(bad.stderr).toBe(
+      'UsageError: "localhost:8000" is not an http(s) URL; write it with its scheme, e.g. http://localhost:8000\n',
+    );
+    const json = await cli("wait", "job_x", "--base-url", "localhost:8000", "--json");
+    expect(json.code).toBe(ExitCode.Usage);
+    expect(json.json()).toMatchObject({ error: { code: "usage" } });
+  });
+
+  it("shows the --max-wait default as a duration", async () => {
+    const help = await cli("wait", "--help");
+    expect(help.stdout).toContain("give up after this long (default: 1h)");
+    expect(help.stdout).not.toContain("3600000");
   });
 
   it("exits 0 for --help and --version", async () => {
@@ -166,11 +198,13 @@ describe("translation-status status", () => {
     expect(shown.stdout).toMatch(new RegExp(`^${id}: error \\(100%\\): [a-z_]+: `));
   });
 
-  it("reports an unknown job as a failure", async () => {
+  it("reports an unknown job with its own exit code", async () => {
     const server = await simulator();
     const shown = await cli("status", "job_nope", "--base-url", server.url);
-    expect(shown.code).toBe(ExitCode.Failure);
+    expect(shown.code).toBe(ExitCode.NotFound);
     expect(shown.stderr).toContain("NotFoundError");
+    const json = await cli("status", "job_nope", "--base-url", server.url, "--json");
+    expect(json.json()).toMatchObject({ error: { code: "not_found" } });
   });
 });
 

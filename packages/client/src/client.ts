@@ -42,6 +42,7 @@ import { NotFoundError } from "./errors/NotFoundError.js";
 import { findLink, parseLinkHeader } from "./transport/link.js";
 import { SharedReads } from "./shared-reads.js";
 import { untilAborted } from "./internal/abort.js";
+import { identityHeaders } from "./internal/identity.js";
 
 /** Per-call options of the single-request methods. */
 export interface RequestOptions {
@@ -139,6 +140,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         clock,
       ),
       headers: {
+        ...identityHeaders(resolved.clientName),
         ...apiKeyHeader(resolved.apiKey, this.#profile.apiKeyHeader),
         ...resolved.headers,
       },

@@ -13,6 +13,7 @@ export const CLIENT_OPTION_RULES: RuleTable = {
   statusUrl: { type: "string" },
   api: { type: "oneOf", values: ["jobs", "heygen-v2", "heygen-v3", "elevenlabs"] },
   apiKey: { type: "string" },
+  clientName: { type: "string", nonEmpty: true },
   fetch: fn,
   headers: object,
   requestTimeoutMs: { type: "number", min: 1 },

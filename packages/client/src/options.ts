@@ -40,6 +40,12 @@ export interface ClientOptions<A extends ApiName = ApiName> extends BudgetOption
    * @default globalThis.fetch
    */
   fetch?: FetchLike;
+  /**
+   * Sent as `X-Client-Name`, so the server's dashboard tells integrations apart. Where the
+   * runtime lets a client set it (Node, not browsers), `User-Agent` is `translation-status/VERSION`.
+   * @default none (the server then falls back to the User-Agent)
+   */
+  clientName?: string;
   /** Headers sent with every request, such as an API key. */
   headers?: Record<string, string>;
   /**

@@ -1,7 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
 import { TranslationStatusClient, type WaitOptions } from "@translation-status/client";
 import { VirtualClock } from "../../../test/support/virtual-clock.js";
 import { completed, hang, scriptedFetch } from "../../../test/support/scripted-fetch.js";
+import { identityHeaders } from "../src/internal/identity.js";
+
+const packageJson = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+) as { version: string };
 
 const typeError = (run: () => unknown): TypeError => {
   try {
@@ -32,6 +38,32 @@ describe("the constructor's forms", () => {
     expect(calls[1]!.at).toBeGreaterThanOrEqual(400);
     expect(calls[1]!.at).toBeLessThan(1_500);
     expect(calls[0]!.headers["x-api-key"]).toBe("k-1");
+  });
+
+  it("identifies itself: User-Agent with the version on Node, X-Client-Name from clientName", async () => {
+    const { fetch, calls } = scriptedFetch([completed, completed]);
+    await new TranslationStatusClient({ fetch, clientName: "billing-sync" }).getStatus();
+    expect(calls[0]!.headers["user-agent"]).toBe(`translation-status/${packageJson.version}`);
+    expect(calls[0]!.headers["x-client-name"]).toBe("billing-sync");
+    // Without a name, no X-Client-Name; the caller's own headers still win over the defaults.
+    const named = { "user-agent": "acme/2" };
+    await new TranslationStatusClient({ fetch, headers: named }).getStatus();
+    expect(calls[1]!.headers["x-client-name"]).toBeUndefined();
+    expect(calls[1]!.headers["user-agent"]).toBe("acme/2");
+  });
+
+  it("leaves User-Agent to the runtime where it is not Node", () => {
+    const realProcess = globalThis.process;
+    // A browser has no `process`; restored at once, before anything else runs.
+    vi.stubGlobal("process", undefined);
+    let headers: Record<string, string>;
+    try {
+      headers = identityHeaders("web-app");
+    } finally {
+      vi.stubGlobal("process", realProcess);
+      vi.unstubAllGlobals();
+    }
+    expect(headers).toEqual({ "x-client-name": "web-app" });
   });
 
   it("reads jobs beside the status URL", async () => {
@@ -81,6 +113,7 @@ describe("the constructor's forms", () => {
     [{ maxRetries: 1.5 }, /"maxRetries" must be an integer between 0 and 100, got 1.5/],
     [{ fetch: "fetch" }, /"fetch" must be a function, got a string/],
     [{ headers: ["x"] }, /"headers" must be an object, got an array/],
+    [{ clientName: "" }, /"clientName" must be a non-empty string/],
     [
       { api: "heygen" },
       /"api" must be one of "jobs", "heygen-v2", "heygen-v3", "elevenlabs", got a string/,

@@ -1,11 +1,11 @@
-import type { TranslationStatusClient } from "@translation-status/client";
+import type { ApiName, TranslationStatusClient } from "@translation-status/client";
 import { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { reportFailure } from "./report-failure.js";
 
 /** Reads a status once and prints it. Exit 0 unless the job failed, was cancelled, or the read failed. */
 export async function statusCommand(
-  client: TranslationStatusClient,
+  client: TranslationStatusClient<ApiName>,
   io: Io,
   jobId: string | undefined,
   json: boolean,
@@ -20,9 +20,11 @@ export async function statusCommand(
       const why = snapshot.error ? `: ${snapshot.error.code}: ${snapshot.error.message}` : "";
       io.stdout.write(`${jobId ?? client.statusUrl}: ${snapshot.status}${progress}${why}\n`);
     }
-    return snapshot.status === "error" || snapshot.status === "cancelled"
+    return snapshot.status === "error"
       ? ExitCode.JobFailed
-      : ExitCode.Completed;
+      : snapshot.status === "cancelled"
+        ? ExitCode.Cancelled
+        : ExitCode.Completed;
   } catch (error) {
     return reportFailure(io, json, error);
   }

@@ -1,4 +1,4 @@
-import type { TranslationStatusClient } from "@translation-status/client";
+import type { ApiName, TranslationStatusClient } from "@translation-status/client";
 import { WaitTimeoutError, type WaitOptions, type WaitResult } from "@translation-status/client";
 import { formatDuration } from "../duration.js";
 import { ExitCode } from "../exit-codes.js";
@@ -19,7 +19,7 @@ export interface WaitAndReportOptions extends Omit<
  * summary, and returns the exit code that tells a script what happened.
  */
 export async function waitAndReport(
-  client: TranslationStatusClient,
+  client: TranslationStatusClient<ApiName>,
   io: Io,
   options: WaitAndReportOptions,
 ): Promise<ExitCode> {
@@ -76,5 +76,9 @@ export async function waitAndReport(
       `${result.requests} request${result.requests === 1 ? "" : "s"} (${result.mode}) in ${formatDuration(result.elapsedMs)}${detected}\n`,
     );
   }
-  return result.status === "completed" ? ExitCode.Completed : ExitCode.JobFailed;
+  return result.status === "completed"
+    ? ExitCode.Completed
+    : result.status === "cancelled"
+      ? ExitCode.Cancelled
+      : ExitCode.JobFailed;
 }
