@@ -1,29 +1,17 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../support/chromium.js";
 import { simulator } from "../support/servers.js";
 
 // The built client (what a bundler or a <script type="module"> gets) in Debian's Chromium, loaded
 // by a page of another origin than the simulator's: every request it makes is cross-origin.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const found = existsSync(CHROMIUM);
-if (!found) console.warn(`Skipping the client's browser test: no Chromium at ${CHROMIUM}`);
+const found = hasChromium("the client's browser test");
 
 const CLIENT = fileURLToPath(new URL("../../packages/client/dist/index.js", import.meta.url));
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // The page imports the client as a module and offers one function to the test.
 const PAGE = `<!doctype html>
@@ -99,7 +87,11 @@ describe.skipIf(!found)("the built client in headless Chromium, on another origi
 
   beforeAll(async () => {
     site = await pageServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
     page = await browser.newPage();
     page.on("pageerror", (error) => problems.push(error.message));
     page.on("console", (message) => {

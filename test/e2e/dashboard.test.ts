@@ -1,29 +1,13 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TranslationStatusClient, type WaitMode } from "@translation-status/client";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../support/chromium.js";
 import { simulator } from "../support/servers.js";
 
-// Debian's chromium; CI installs it (see .ci/run). Browser downloads are not an option here.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const found = existsSync(CHROMIUM);
-if (!found) {
-  console.warn(`Skipping the dashboard's browser test: no Chromium at ${CHROMIUM}`);
-}
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const found = hasChromium("the dashboard's browser test");
 
 describe.skipIf(!found)("the dashboard in headless Chromium", () => {
   let context: BrowserContext;
@@ -33,7 +17,7 @@ describe.skipIf(!found)("the dashboard in headless Chromium", () => {
     profile = await mkdtemp(join(tmpdir(), "dashboard-e2e-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       headless: true,
       viewport: { width: 1200, height: 1000 },
     });

@@ -2,20 +2,11 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ExitCode, run, type Io } from "@translation-status/cli";
+import { ExitCode } from "@translation-status/cli";
+import { cli } from "./run-cli.js";
 import { closedPortUrl, simulator } from "../../../test/support/servers.js";
 
 /** Runs the CLI in-process with captured output. */
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr, json: () => JSON.parse(stdout.trim()) };
-}
 
 const fast = ["--initial-interval", "50ms", "--max-interval", "200ms"];
 

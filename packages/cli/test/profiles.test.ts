@@ -2,22 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ExitCode, run, type Io } from "@translation-status/cli";
+import { ExitCode } from "@translation-status/cli";
+import { cli } from "./run-cli.js";
 import { apiKeyFor, baseUrlFor } from "../src/profiles.js";
 import { rawServer, simulator } from "../../../test/support/servers.js";
 
 const KEY = "sk_test_cli";
-
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr, json: () => JSON.parse(stdout.trim()) };
-}
 
 const fast = ["--initial-interval", "50ms", "--max-interval", "200ms", "--no-learn"];
 
