@@ -35,6 +35,7 @@ export {
 } from "./optimal-checking.js";
 export type { JobOutcome, JobRef, WaitManyOptions } from "./wait-many.js";
 export { BUDGET_DEFAULTS, RequestBudget, type BudgetOptions } from "./budget.js";
+export { readEvents, type ReadEventsOptions, type ServerSentEvent } from "./read-events.js";
 export * from "./errors/index.js";
 export type {
   Clock,

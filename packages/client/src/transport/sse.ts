@@ -32,12 +32,12 @@ export async function* parseEventStream(
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
+      if (!done) buffer += decoder.decode(value, { stream: true });
       let newline: RegExpExecArray | null;
       while ((newline = /\r\n|\r|\n/.exec(buffer)) !== null) {
-        // A lone CR at the end may be the first half of a CRLF split across chunks.
-        if (newline[0] === "\r" && newline.index === buffer.length - 1) break;
+        // A lone CR at the end may be the first half of a CRLF split across chunks, unless
+        // the stream has ended.
+        if (!done && newline[0] === "\r" && newline.index === buffer.length - 1) break;
         const line = buffer.slice(0, newline.index);
         buffer = buffer.slice(newline.index + newline[0].length);
         onActivity();
@@ -59,6 +59,7 @@ export async function* parseEventStream(
         else if (field === "id" && !value.includes("\u0000")) state.lastEventId = value;
         else if (field === "retry" && /^\d+$/.test(value)) state.retryMs = Number(value);
       }
+      if (done) return;
     }
   } finally {
     void reader.cancel().catch(() => {});

@@ -1,4 +1,6 @@
+import type { HttpError } from "../errors/HttpError.js";
 import type { ErrorContext } from "../errors/TranslationStatusError.js";
+import { UnexpectedResponseError } from "../errors/UnexpectedResponseError.js";
 import {
   controlled,
   httpError,
@@ -10,9 +12,17 @@ import {
 } from "./http.js";
 import { parseEventStream, type SseEvent, type SseState } from "./sse.js";
 
-/** The events URL answered, but not with a stream: the caller should fall back to polling. */
+/**
+ * The events URL answered, but not with a stream: the caller should fall back to polling. Its
+ * `cause` is the typed error a caller with nothing to fall back on throws instead.
+ */
 export class StreamUnavailable extends Error {
   override name = "StreamUnavailable";
+  declare readonly cause: HttpError | UnexpectedResponseError;
+
+  constructor(message: string, cause: HttpError | UnexpectedResponseError) {
+    super(message, { cause });
+  }
 }
 
 export interface StreamRequest {
@@ -77,18 +87,25 @@ function openEventStream(
       if (response.status === 204) return false;
       if (!response.ok) {
         const text = await readText(response, settings.maxResponseBytes, "GET", url);
-        if (NOT_STREAMABLE.has(response.status)) {
-          throw new StreamUnavailable(`GET ${url} answered ${response.status}`);
-        }
         const details = responseDetails("GET", url, response, text);
         const body = parseJson(text);
-        throw httpError(details, body, response.headers, context, settings.clock.now());
+        const error = httpError(details, body, response.headers, context, settings.clock.now());
+        if (NOT_STREAMABLE.has(response.status)) {
+          throw new StreamUnavailable(`GET ${url} answered ${response.status}`, error);
+        }
+        throw error;
       }
       const type = response.headers.get("content-type") ?? "";
       if (!type.toLowerCase().startsWith("text/event-stream") || !response.body) {
         void response.body?.cancel().catch(() => {});
+        const reason = `answered ${type || "no content type"}, not a stream`;
         throw new StreamUnavailable(
-          `GET ${url} answered ${type || "no content type"}, not a stream`,
+          `GET ${url} ${reason}`,
+          new UnexpectedResponseError(
+            reason,
+            { method: "GET", url, status: response.status },
+            context,
+          ),
         );
       }
       // Only reading the stream is the network's failure; an error of onEvent is the caller's.
