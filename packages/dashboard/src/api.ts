@@ -1,72 +1,47 @@
-// The simulator's API as the page uses it: every call names the page as its client, and carries
-// the API key when one was given.
+// The simulator's API as the page uses it, through the client: every call names the page as its
+// client, and carries the API key when one was given.
 
-import type { ClientSummary, JobStatus, JobView } from "@translation-status/server";
+import {
+  AuthenticationError,
+  HttpError,
+  TranslationStatusClient,
+  readEvents,
+  type ServerSentEvent,
+} from "@translation-status/client";
+import type {
+  ClientSummary,
+  JobPage,
+  JobStatus,
+  JobTimelineView,
+  JobView,
+  TimelineEntryView,
+  TimelineSummaryView,
+} from "@translation-status/server";
 
 // The server's wire types, shared (type-only: nothing of the server reaches the bundle).
-export type { ClientSummary, JobStatus, JobView };
-
-export type Mode = "create" | "poll" | "long-poll" | "stream" | "cancel";
-
-export interface TimelineEntry {
-  at: string;
-  endedAt?: string;
-  endpoint: string;
-  mode: Mode;
-  statusCode: number;
-  result?: JobStatus;
-  client: string;
-  terminalAt?: string;
-}
-
-export interface JobTimeline {
-  jobId: string;
-  status: JobStatus;
-  createdAt: string;
-  completedAt?: string;
-  learned?: { at: string; delayMs: number; client: string; mode: Mode; endpoint: string };
-  requestCount: number;
-  droppedCount: number;
-  entries: TimelineEntry[];
-}
+export type { ClientSummary, JobStatus, JobTimelineView, JobView, TimelineEntryView };
 
 /** The name this page's requests carry, so its own requests show as one client. */
 export const CLIENT_NAME = "dashboard";
 
-export class ApiError extends Error {
-  override name = "ApiError";
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class Api {
-  apiKey = "";
+  readonly #origin: string;
+  #apiKey: string | undefined;
+  #client: TranslationStatusClient;
 
-  headers(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      "x-client-name": CLIENT_NAME,
-      ...(this.apiKey !== "" && { "x-api-key": this.apiKey }),
-      ...extra,
-    };
+  constructor(origin: string) {
+    this.#origin = origin;
+    this.#client = this.#clientFor(undefined);
   }
 
-  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await fetch(path, {
-      ...init,
-      headers: this.headers(init.headers as Record<string, string> | undefined),
-    });
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const message =
-        (body as { error?: { message?: string } } | undefined)?.error?.message ??
-        `HTTP ${response.status}`;
-      throw new ApiError(response.status, message);
-    }
-    return body as T;
+  /**
+   * Sets the key every call sends; empty for none. Throws a TypeError, naming the option, for a
+   * key no header can carry.
+   */
+  useKey(apiKey: string): void {
+    const key = apiKey === "" ? undefined : apiKey;
+    this.#client = this.#clientFor(key);
+    this.#apiKey = key;
   }
 
   /** Every job of the caller, following the list's cursors (at most `pages` pages). */
@@ -75,9 +50,7 @@ export class Api {
     let cursor: string | undefined;
     for (let page = 0; page < pages; page++) {
       const query = `limit=100${cursor === undefined ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
-      const result = await this.json<{ data: JobView[]; nextCursor: string | null }>(
-        `/jobs?${query}`,
-      );
+      const result = await this.#get<JobPage>(`/jobs?${query}`);
       jobs.push(...result.data);
       if (!result.nextCursor) break;
       cursor = result.nextCursor;
@@ -85,23 +58,72 @@ export class Api {
     return jobs;
   }
 
-  createJob(pendingDurationMs: number, errorProbability: number): Promise<JobView> {
-    return this.json<JobView>("/jobs", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ pendingDurationMs, errorProbability }),
-    });
+  async createJob(pendingDurationMs: number, errorProbability: number): Promise<JobView> {
+    const created = await this.#client.createJob({ pendingDurationMs, errorProbability });
+    return created.raw as JobView;
   }
 
-  cancelJob(id: string): Promise<JobView> {
-    return this.json<JobView>(`/jobs/${encodeURIComponent(id)}`, { method: "DELETE" });
+  async cancelJob(id: string): Promise<JobView> {
+    return (await this.#client.cancelJob(id)).raw as JobView;
   }
 
-  timeline(id: string): Promise<JobTimeline> {
-    return this.json<JobTimeline>(`/jobs/${encodeURIComponent(id)}/timeline`);
+  timeline(id: string): Promise<JobTimelineView> {
+    return this.#get<JobTimelineView>(`/jobs/${encodeURIComponent(id)}/timeline`);
   }
 
   async summary(): Promise<ClientSummary[]> {
-    return (await this.json<{ clients: ClientSummary[] }>("/timelines/summary")).clients;
+    return (await this.#get<TimelineSummaryView>("/timelines/summary")).clients;
+  }
+
+  /** The multiplexed stream of these jobs, until it ends or `signal` aborts. */
+  followJobs(
+    ids: Iterable<string>,
+    signal: AbortSignal,
+    onEvent: (event: ServerSentEvent) => void,
+  ): Promise<void> {
+    const query = [...ids].map(encodeURIComponent).join(",");
+    return readEvents(`${this.#origin}/events?ids=${query}`, onEvent, {
+      signal,
+      clientName: CLIENT_NAME,
+      headers: this.#keyHeader(),
+    });
+  }
+
+  #clientFor(apiKey: string | undefined): TranslationStatusClient {
+    return new TranslationStatusClient({
+      baseUrl: this.#origin,
+      clientName: CLIENT_NAME,
+      ...(apiKey !== undefined && { apiKey }),
+    });
+  }
+
+  #keyHeader(): Record<string, string> {
+    return this.#apiKey === undefined ? {} : { "x-api-key": this.#apiKey };
+  }
+
+  /**
+   * The simulator's own reads (lists, timelines, the comparison) are no job status, so the
+   * client has no method for them: a plain GET, failing with the client's error classes.
+   */
+  async #get<T>(path: string): Promise<T> {
+    const url = `${this.#origin}${path}`;
+    const response = await fetch(url, {
+      headers: { accept: "application/json", "x-client-name": CLIENT_NAME, ...this.#keyHeader() },
+    });
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const details = {
+        method: "GET",
+        url,
+        status: response.status,
+        code: error?.code,
+        serverMessage: error?.message,
+      };
+      throw response.status === 401 || response.status === 403
+        ? new AuthenticationError(details)
+        : new HttpError(details);
+    }
+    return body as T;
   }
 }

@@ -1,7 +1,7 @@
 import "./style.css";
-import { Api, ApiError, type JobStatus, type JobTimeline, type JobView } from "./api.js";
+import { AuthenticationError, HttpError } from "@translation-status/client";
+import { Api, type JobStatus, type JobTimelineView, type JobView } from "./api.js";
 import { clock, duration, escape, STATUS_LABEL } from "./format.js";
-import { readEvents } from "./sse.js";
 import { summaryHtml } from "./summary-chart.js";
 import { timelineSvg } from "./timeline-chart.js";
 
@@ -11,11 +11,11 @@ const SUMMARY_EVERY_MS = 2_000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const api = new Api();
+const api = new Api(location.origin);
 const jobs = new Map<string, JobView>();
 let filter: "all" | JobStatus = "all";
 let selected: string | undefined;
-let shownTimeline: JobTimeline | undefined;
+let shownTimeline: JobTimelineView | undefined;
 /** The open multiplexed stream and the pending jobs it follows. */
 let live: { ids: Set<string>; controller: AbortController } | undefined;
 
@@ -105,15 +105,15 @@ function follow(): void {
   const controller = new AbortController();
   const ids = new Set(pending.slice(-100));
   live = { ids, controller };
-  const url = `/events?ids=${[...ids].map(encodeURIComponent).join(",")}`;
-  readEvents(url, api.headers(), controller.signal, ({ event, data }) => {
-    if (event !== "progress" && event !== "done") return;
-    const job = JSON.parse(data) as JobView;
-    update(job);
-    renderJobs();
-    if (event === "done") void refreshSummary();
-    if (selected !== undefined && ids.has(selected)) void refreshTimeline();
-  })
+  api
+    .followJobs(ids, controller.signal, ({ event, data }) => {
+      if (event !== "progress" && event !== "done") return;
+      const job = JSON.parse(data) as JobView;
+      update(job);
+      renderJobs();
+      if (event === "done") void refreshSummary();
+      if (selected !== undefined && ids.has(selected)) void refreshTimeline();
+    })
     .catch((error: unknown) => {
       if (controller.signal.aborted) return;
       setConnection(`Live updates interrupted: ${message(error)}`, false);
@@ -133,7 +133,7 @@ async function refreshList(): Promise<void> {
     renderJobs();
     follow();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
+    if (error instanceof AuthenticationError) {
       setConnection("This server needs an API key: enter it above.", false);
     } else {
       setConnection(`Cannot reach the server: ${message(error)}`, false);
@@ -206,7 +206,9 @@ async function refreshSummary(): Promise<void> {
   }
 }
 
+/** The server's own words when it gave some, else what went wrong. */
 function message(error: unknown): string {
+  if (error instanceof HttpError && error.serverMessage !== undefined) return error.serverMessage;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -235,7 +237,12 @@ $("create-form").addEventListener("submit", (event) => {
 $("key-form").addEventListener("submit", (event) => {
   event.preventDefault();
   // Kept in this page only: never stored.
-  api.apiKey = ($("api-key") as HTMLInputElement).value.trim();
+  try {
+    api.useKey(($("api-key") as HTMLInputElement).value.trim());
+  } catch (error) {
+    setConnection(`Not a usable API key: ${message(error)}`, false);
+    return;
+  }
   jobs.clear();
   live?.controller.abort();
   live = undefined;

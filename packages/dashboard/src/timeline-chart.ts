@@ -1,4 +1,4 @@
-import type { JobTimeline, TimelineEntry } from "./api.js";
+import type { JobTimelineView, TimelineEntryView } from "./api.js";
 import { duration, escape } from "./format.js";
 
 const LEFT = 132;
@@ -19,12 +19,12 @@ const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.pa
  * a long-poll or stream was held), the moment the job really ended, and the moment a client was
  * first told.
  */
-export function timelineSvg(timeline: JobTimeline, now: number, width: number): string {
+export function timelineSvg(timeline: JobTimelineView, now: number, width: number): string {
   const WIDTH = Math.max(300, Math.round(width));
   const start = Date.parse(timeline.createdAt);
   const completedAt = ms(timeline.completedAt);
   const learnedAt = ms(timeline.learned?.at);
-  const open = (entry: TimelineEntry) => entry.endedAt === undefined && entry.mode === "stream";
+  const open = (entry: TimelineEntryView) => entry.endedAt === undefined && entry.mode === "stream";
   let end = Math.max(start + 1_000, completedAt ?? start, learnedAt ?? start);
   for (const entry of timeline.entries) {
     end = Math.max(end, ms(entry.endedAt) ?? ms(entry.at)!, ms(entry.terminalAt) ?? start);
@@ -65,7 +65,7 @@ export function timelineSvg(timeline: JobTimeline, now: number, width: number): 
   }
 
   // Held requests first, so the point marks (create, poll, cancel) stay visible on top.
-  const held = (e: TimelineEntry) => e.mode === "long-poll" || e.mode === "stream";
+  const held = (e: TimelineEntryView) => e.mode === "long-poll" || e.mode === "stream";
   const ordered = [...timeline.entries.filter(held), ...timeline.entries.filter((e) => !held(e))];
   for (const entry of ordered) parts.push(mark(entry, x, laneY(entry.client), now));
 
@@ -95,7 +95,7 @@ export function timelineSvg(timeline: JobTimeline, now: number, width: number): 
   );
 }
 
-function mark(entry: TimelineEntry, x: (t: number) => number, y: number, now: number): string {
+function mark(entry: TimelineEntryView, x: (t: number) => number, y: number, now: number): string {
   const at = Date.parse(entry.at);
   const ended = ms(entry.endedAt);
   const failed = entry.statusCode >= 400;

@@ -5,7 +5,14 @@ export { loadConfig, LOG_LEVELS, type LogLevel, type ServerConfig } from "./conf
 export { ConfigError } from "./config-error.js";
 export type { ErrorBody, ErrorCode } from "./errors.js";
 export type { JobStatus, JobView, LegacyStatusView } from "./jobs/view.js";
+export type { JobPage } from "./jobs/service.js";
 export type { ClientSummary } from "./timeline/recorder.js";
+export type {
+  JobTimelineView,
+  TimelineEntryView,
+  TimelineMode,
+  TimelineSummaryView,
+} from "./timeline/view.js";
 export { estimatedTotalMs, estimateTimes, type JobTimes } from "./jobs/estimate.js";
 export {
   MIN_POLL_HINT_MS,

@@ -5,6 +5,7 @@ import { ownerOf } from "../plugins/auth.js";
 import { errorResponses } from "../routes/schemas.js";
 import type { TimelineEntry, TimelineRecorder } from "./recorder.js";
 import { jobTimelineSchema, timelineParamsSchema, timelineSummarySchema } from "./schemas.js";
+import type { JobTimelineView, TimelineEntryView, TimelineSummaryView } from "./view.js";
 
 export interface TimelineRoutesOptions {
   service: JobService;
@@ -38,11 +39,13 @@ export const timelineRoutes: FastifyPluginAsync<TimelineRoutesOptions> = async (
   app.get(
     "/timelines/summary",
     { schema: { response: { 200: timelineSummarySchema, ...errorResponses() } } },
-    async (request) => ({ clients: recorder.summary(ownerOf(request)) }),
+    async (request): Promise<TimelineSummaryView> => ({
+      clients: recorder.summary(ownerOf(request)),
+    }),
   );
 };
 
-function renderTimeline({ record, at }: JobSnapshot, recorder: TimelineRecorder) {
+function renderTimeline({ record, at }: JobSnapshot, recorder: TimelineRecorder): JobTimelineView {
   const { status, updatedAt } = deriveState(record, at);
   const completedAt = status === "pending" ? undefined : updatedAt;
   const timeline = recorder.get(record.id);
@@ -69,12 +72,13 @@ function renderTimeline({ record, at }: JobSnapshot, recorder: TimelineRecorder)
   };
 }
 
-function renderEntry(entry: TimelineEntry) {
-  const { at, endedAt, terminalAt, ...rest } = entry;
+function renderEntry(entry: TimelineEntry): TimelineEntryView {
+  const { at, endedAt, terminalAt, result, ...rest } = entry;
   return {
     at: iso(at),
     ...(endedAt !== undefined && { endedAt: iso(endedAt) }),
     ...rest,
+    ...(result !== undefined && { result }),
     ...(terminalAt !== undefined && { terminalAt: iso(terminalAt) }),
   };
 }
