@@ -2,12 +2,18 @@ import { CLIENT_DEFAULTS, WAIT_DEFAULTS } from "./options.js";
 import { identityHeaders } from "./internal/identity.js";
 import { systemClock } from "./internal/clock.js";
 import { describe, validateOptions, type RuleTable } from "./internal/validate.js";
-import type { SseEvent } from "./transport/sse.js";
 import { readEventStream, StreamUnavailable } from "./transport/stream.js";
 import type { Clock, FetchLike } from "./types.js";
 
-/** One server-sent event: its type (`message` when unnamed), its data, and the last id seen. */
-export type ServerSentEvent = SseEvent;
+/** One server-sent event, as {@link readEvents} hands it over. */
+export interface ServerSentEvent {
+  /** The event's type: `message` when the server named none. */
+  event: string;
+  /** Its `data` lines, joined with `\n`. */
+  data: string;
+  /** The last event id seen on the stream so far (ids persist across events). */
+  id: string | undefined;
+}
 
 /** Options of {@link readEvents}. */
 export interface ReadEventsOptions {
@@ -60,6 +66,9 @@ const RULES: RuleTable = {
  * Rejects with an HttpError subclass for an error status, UnexpectedResponseError for an
  * answer that is not `text/event-stream`, NetworkError, RequestTimeoutError, the signal's
  * reason, or whatever `onEvent` threw.
+ *
+ * @param url the stream's absolute URL.
+ * @param onEvent called with each event, in order; return `true` to close the stream.
  *
  * @example
  * await readEvents(`${baseUrl}/events?ids=${ids.join(",")}`, (event) => {
