@@ -117,6 +117,13 @@ describe.skipIf(!found)("the dashboard in headless Chromium", () => {
       .poll(() => page.locator("#connection").textContent())
       .toContain("needs an API key");
 
+    // A key no header can carry is refused in the page, before any request.
+    await page.getByLabel("API key").fill("sk dashboard");
+    await page.getByLabel("API key").press("Enter");
+    await expect
+      .poll(() => page.locator("#connection").textContent())
+      .toContain("Not a usable API key");
+
     await page.getByLabel("API key").fill("sk_dashboard_e2e");
     await page.getByLabel("API key").press("Enter");
     await expect.poll(() => page.locator("#connection").textContent()).toContain("Live");
