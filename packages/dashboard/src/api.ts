@@ -3,6 +3,7 @@
 
 import {
   AuthenticationError,
+  CLIENT_DEFAULTS,
   HttpError,
   TranslationStatusClient,
   readEvents,
@@ -109,6 +110,8 @@ export class Api {
     const url = `${this.#origin}${path}`;
     const response = await fetch(url, {
       headers: { accept: "application/json", "x-client-name": CLIENT_NAME, ...this.#keyHeader() },
+      // A hung server must not pile up the page's periodic reads.
+      signal: AbortSignal.timeout(CLIENT_DEFAULTS.requestTimeoutMs),
     });
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
