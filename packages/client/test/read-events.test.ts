@@ -110,6 +110,12 @@ describe("readEvents", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it("resolves with no event when the server answers 204: nothing more will come", async () => {
+    const { events, calls } = await read(() => new Response(null, { status: 204 }));
+    expect(events).toEqual([]);
+    expect(calls).toHaveLength(1);
+  });
+
   it("rejects with RequestTimeoutError after idleTimeoutMs of silence", async () => {
     let timedOutAt: number | undefined;
     const quiet: Answer = (clock, init) => {
