@@ -49,10 +49,7 @@ export class MemoryWebhookStore implements WebhookStore {
     return endpoint === undefined ? undefined : structuredClone(endpoint);
   }
 
-  async updateEndpoint(
-    id: string,
-    changes: EndpointChanges,
-  ): Promise<WebhookEndpoint | undefined> {
+  async updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined> {
     const endpoint = this.#endpoints.get(id);
     if (endpoint === undefined) return undefined;
     Object.assign(endpoint, structuredClone(changes));

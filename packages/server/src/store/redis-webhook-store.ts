@@ -134,10 +134,7 @@ export class RedisWebhookStore implements WebhookStore {
     return json === null ? undefined : (JSON.parse(json) as WebhookEndpoint);
   }
 
-  async updateEndpoint(
-    id: string,
-    changes: EndpointChanges,
-  ): Promise<WebhookEndpoint | undefined> {
+  async updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined> {
     const json = (await this.#redis.eval(
       UPDATE_ENDPOINT,
       1,

@@ -166,10 +166,7 @@ export class SqliteWebhookStore implements WebhookStore {
     return row === undefined ? undefined : (JSON.parse(row.record) as WebhookEndpoint);
   }
 
-  async updateEndpoint(
-    id: string,
-    changes: EndpointChanges,
-  ): Promise<WebhookEndpoint | undefined> {
+  async updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined> {
     return this.#updateEndpoint(id, changes);
   }
 
