@@ -29,7 +29,7 @@ async function call<T>(base: string, method: string, path: string, body?: object
   const response = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? null : JSON.stringify(body),
   });
   expect(response.status, `${method} ${path}`).toBe(200);
   return (await response.json()) as T;

@@ -11,7 +11,7 @@ import type {
 import { checkWebhookUrl } from "../../webhooks/url.js";
 import { installV3Errors } from "./errors.js";
 import { sentEvents } from "./event-history.js";
-import { HEYGEN_V3_EVENT_TYPES, type HeyGenV3EventType } from "./event-types.js";
+import { HEYGEN_V3_EVENT_TYPES, SENT_EVENT_TYPES, type HeyGenV3EventType } from "./event-types.js";
 import { newestFirst, oldestFirst, pageOf } from "./pages.js";
 import {
   createEndpointBodySchema,
@@ -199,7 +199,7 @@ export const heygenWebhookRoutes: FastifyPluginAsync<HeygenWebhookRoutesOptions>
     {
       schema: {
         summary: "List webhook event types (HeyGen v3 shape)",
-        description: `${FAITHFUL} Every type HeyGen lists; the simulator sends video_translate.success and video_translate.fail.`,
+        description: `${FAITHFUL} Every type HeyGen lists; the simulator sends ${SENT_EVENT_TYPES.join(" and ")}.`,
         tags: TAGS,
         response: { 200: eventTypeListSchema, ...errorAnswers() },
       },
