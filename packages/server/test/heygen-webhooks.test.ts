@@ -92,7 +92,7 @@ describe("HeyGen's webhook endpoints", () => {
     );
   });
 
-  it("keeps the events asked for, once each, and entity_id", async () => {
+  it("keeps the events asked for, once each, and takes a null entity_id", async () => {
     const { app } = webhookApp();
     const endpoint = await createEndpoint(app, {
       url: RECEIVER,
@@ -375,7 +375,7 @@ describe("HeyGen's list of events sent", () => {
     );
   });
 
-  it("lists only the caller's endpoints' events: none before any was sent", async () => {
+  it("leaves out the events sent to endpoints of our own API", async () => {
     const { app, clock } = webhookApp();
     await register(app, { url: RECEIVER });
     await translate(app);
