@@ -30,6 +30,7 @@ import { installRouteInfo } from "./plugins/public-routes.js";
 import { healthRoutes } from "./routes/health.js";
 import { heygenV2Routes } from "./routes/heygen-v2.js";
 import { heygenV3Routes } from "./routes/heygen-v3.js";
+import { heygenWebhookRoutes } from "./heygen/webhooks/routes.js";
 import { elevenlabsRoutes } from "./elevenlabs/index.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
@@ -268,6 +269,12 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // The same jobs in HeyGen's shapes; see docs/heygen.md.
   void app.register(heygenV2Routes, { service, live });
   void app.register(heygenV3Routes, { service, live });
+  void app.register(heygenWebhookRoutes, {
+    endpoints,
+    dispatcher: webhooks,
+    service,
+    policy: targets.policy,
+  });
   void app.register(elevenlabsRoutes, { service, live, vendorHints: resolved.vendorHints });
   void app.register(timelineRoutes, { service, recorder });
   const { dashboardDir } = options;

@@ -89,6 +89,28 @@ describe.each([
     expect(await store.endpoint(unowned.id)).toBeUndefined();
   });
 
+  it.skipIf(skip)("changes an endpoint's fields, two changes at once included", async () => {
+    const store = await open(kind);
+    const first = { ...endpoint("a"), api: "heygen-v3" as const, entityId: "job_x" };
+    await store.addEndpoint(first, 20);
+    await Promise.all([
+      store.updateEndpoint(first.id, { url: "http://receiver.test/moved" }),
+      store.updateEndpoint(first.id, { secret: "whsec_rotated" }),
+    ]);
+    const changed = { ...first, url: "http://receiver.test/moved", secret: "whsec_rotated" };
+    expect(await store.endpoint(first.id)).toEqual(changed);
+    // null is a value (every event), not a missing field.
+    const all = await store.updateEndpoint(first.id, { events: null });
+    expect(all).toEqual({ ...changed, events: null });
+    expect(await store.endpoints("a")).toEqual([{ ...changed, events: null }]);
+    expect(await store.updateEndpoint(first.id, { events: ["a.b", "c.d"] })).toEqual({
+      ...changed,
+      events: ["a.b", "c.d"],
+    });
+    expect(await store.updateEndpoint("wh_missing", { url: "http://x.test/" })).toBeUndefined();
+    expect(await store.endpoint("wh_missing")).toBeUndefined();
+  });
+
   it.skipIf(skip)("keeps the first callback secret an owner got", async () => {
     const store = await open(kind);
     const secrets = await Promise.all(["s1", "s2", "s3"].map((s) => store.callbackSecret("a", s)));

@@ -5,7 +5,7 @@ import { ownerOf } from "../plugins/auth.js";
 import type { AddressPolicy } from "../webhooks/address-policy.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { WebhookEndpoint, WebhookEndpoints } from "../webhooks/endpoints.js";
-import type { WebhookEventType } from "../webhooks/event-types.js";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../webhooks/event-types.js";
 import { checkWebhookUrl } from "../webhooks/url.js";
 import { errorResponses } from "./schemas.js";
 import {
@@ -47,7 +47,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     async (request, reply) => {
       const { url, events } = request.body;
       checkWebhookUrl(url, "body.url", policy);
-      const endpoint = await endpoints.create(ownerOf(request), url, events);
+      const endpoint = await endpoints.create(ownerOf(request), {
+        url,
+        events: events ?? WEBHOOK_EVENT_TYPES,
+      });
       reply.code(201).header("location", `/webhooks/${endpoint.id}`);
       return { ...view(endpoint), secret: endpoint.secret };
     },
@@ -57,7 +60,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/webhooks",
     { schema: { response: { 200: webhookListSchema, ...errorResponses() } } },
     async (request) => ({
-      data: (await endpoints.list(ownerOf(request))).map(view),
+      data: (await endpoints.list(ownerOf(request), "jobs")).map(view),
     }),
   );
 
@@ -77,7 +80,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       },
     },
     async (request) => {
-      const endpoint = await endpoints.get(request.params.id, ownerOf(request));
+      const endpoint = await endpoints.get(request.params.id, ownerOf(request), "jobs");
       return { ...view(endpoint), secret: endpoint.secret };
     },
   );
@@ -91,7 +94,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       },
     },
     async (request) => {
-      const endpoint = await endpoints.delete(request.params.id, ownerOf(request));
+      const endpoint = await endpoints.delete(request.params.id, ownerOf(request), "jobs");
       dispatcher.endpointDeleted(endpoint.id);
       return view(endpoint);
     },
@@ -106,7 +109,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
       },
     },
     async (request) => {
-      const endpoint = await endpoints.get(request.params.id, ownerOf(request));
+      const endpoint = await endpoints.get(request.params.id, ownerOf(request), "jobs");
       return { data: await dispatcher.endpointDeliveries(endpoint.id) };
     },
   );
@@ -131,5 +134,6 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
 };
 
 function view({ id, url, events, createdAt }: WebhookEndpoint) {
-  return { id, url, events, createdAt: new Date(createdAt).toISOString() };
+  // Endpoints of our own API always name their events.
+  return { id, url, events: events ?? [], createdAt: new Date(createdAt).toISOString() };
 }

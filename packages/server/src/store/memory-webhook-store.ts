@@ -1,6 +1,6 @@
 import type { DeliveryAttempt } from "../webhooks/delivery-log.js";
 import { DeliveryLog } from "../webhooks/delivery-log.js";
-import type { WebhookEndpoint } from "../webhooks/endpoints.js";
+import type { EndpointChanges, WebhookEndpoint } from "../webhooks/endpoints.js";
 import { newLease } from "./lease.js";
 import type { WebhookStore, WebhookTask } from "./webhook-store.js";
 
@@ -47,6 +47,13 @@ export class MemoryWebhookStore implements WebhookStore {
   async endpoint(id: string): Promise<WebhookEndpoint | undefined> {
     const endpoint = this.#endpoints.get(id);
     return endpoint === undefined ? undefined : structuredClone(endpoint);
+  }
+
+  async updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined> {
+    const endpoint = this.#endpoints.get(id);
+    if (endpoint === undefined) return undefined;
+    Object.assign(endpoint, structuredClone(changes));
+    return structuredClone(endpoint);
   }
 
   async deleteEndpoint(id: string): Promise<boolean> {

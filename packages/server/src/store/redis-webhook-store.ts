@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { DeliveryAttempt } from "../webhooks/delivery-log.js";
-import type { WebhookEndpoint } from "../webhooks/endpoints.js";
+import type { EndpointChanges, WebhookEndpoint } from "../webhooks/endpoints.js";
 import { newLease } from "./lease.js";
 import type { WebhookStore, WebhookTask } from "./webhook-store.js";
 
@@ -11,6 +11,17 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return 1`;
+
+// KEYS: endpoints. ARGV: id, the changes as JSON (a null stays null: cjson.null). Read, merged
+// and written in one step, so two changes at once (a new URL, a rotated secret) both apply.
+const UPDATE_ENDPOINT = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local endpoint = cjson.decode(json)
+for key, value in pairs(cjson.decode(ARGV[2])) do endpoint[key] = value end
+json = cjson.encode(endpoint)
+redis.call('HSET', KEYS[1], ARGV[1], json)
+return json`;
 
 // Tasks: KEYS[1] hash id -> JSON (the lease inside), KEYS[2] zset id -> when it may be claimed
 // (its due time, or the end of the lease that holds it). A claim rewrites both.
@@ -120,6 +131,17 @@ export class RedisWebhookStore implements WebhookStore {
 
   async endpoint(id: string): Promise<WebhookEndpoint | undefined> {
     const json = await this.#redis.hget(`${this.#p}endpoints`, id);
+    return json === null ? undefined : (JSON.parse(json) as WebhookEndpoint);
+  }
+
+  async updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined> {
+    const json = (await this.#redis.eval(
+      UPDATE_ENDPOINT,
+      1,
+      `${this.#p}endpoints`,
+      id,
+      JSON.stringify(changes),
+    )) as string | null;
     return json === null ? undefined : (JSON.parse(json) as WebhookEndpoint);
   }
 

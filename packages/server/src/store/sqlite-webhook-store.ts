@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { DeliveryAttempt } from "../webhooks/delivery-log.js";
-import type { WebhookEndpoint } from "../webhooks/endpoints.js";
+import type { EndpointChanges, WebhookEndpoint } from "../webhooks/endpoints.js";
 import { newLease } from "./lease.js";
 import type { WebhookStore, WebhookTask } from "./webhook-store.js";
 
@@ -42,6 +42,7 @@ export class SqliteWebhookStore implements WebhookStore {
   readonly #addEndpoint: (endpoint: WebhookEndpoint, max: number) => boolean;
   readonly #endpoints;
   readonly #endpoint;
+  readonly #updateEndpoint: (id: string, changes: EndpointChanges) => WebhookEndpoint | undefined;
   readonly #deleteEndpoint: (id: string) => boolean;
   readonly #secret: (owner: string, candidate: string) => string;
   readonly #addTasks: (tasks: readonly WebhookTask[]) => void;
@@ -72,6 +73,16 @@ export class SqliteWebhookStore implements WebhookStore {
     this.#endpoint = db.prepare<[string], RecordRow>(
       "SELECT record FROM webhook_endpoints WHERE id = ?",
     );
+    const writeEndpoint = db.prepare<[string, string]>(
+      "UPDATE webhook_endpoints SET record = ? WHERE id = ?",
+    );
+    this.#updateEndpoint = transaction(db, (id: string, changes: EndpointChanges) => {
+      const row = this.#endpoint.get(id);
+      if (row === undefined) return undefined;
+      const endpoint = { ...(JSON.parse(row.record) as WebhookEndpoint), ...changes };
+      writeEndpoint.run(JSON.stringify(endpoint), id);
+      return endpoint;
+    });
     const deleteEndpoint = db.prepare<[string]>("DELETE FROM webhook_endpoints WHERE id = ?");
     const deleteAttempts = db.prepare<[string]>("DELETE FROM webhook_attempts WHERE key = ?");
     this.#deleteEndpoint = transaction(db, (id: string) => {
@@ -153,6 +164,10 @@ export class SqliteWebhookStore implements WebhookStore {
   async endpoint(id: string): Promise<WebhookEndpoint | undefined> {
     const row = this.#endpoint.get(id);
     return row === undefined ? undefined : (JSON.parse(row.record) as WebhookEndpoint);
+  }
+
+  async updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined> {
+    return this.#updateEndpoint(id, changes);
   }
 
   async deleteEndpoint(id: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { DeliveryAttempt } from "../webhooks/delivery-log.js";
-import type { WebhookEndpoint } from "../webhooks/endpoints.js";
+import type { EndpointChanges, WebhookEndpoint } from "../webhooks/endpoints.js";
 import type { WebhookEvent } from "../webhooks/payload.js";
 
 /** Send this job's events once it has ended: listed when the job is created. */
@@ -48,6 +48,11 @@ export interface WebhookStore {
   /** The owner's endpoints, oldest first. */
   endpoints(owner: string): Promise<WebhookEndpoint[]>;
   endpoint(id: string): Promise<WebhookEndpoint | undefined>;
+  /**
+   * Sets the given fields of the endpoint in one step (two changes at once both apply) and
+   * answers it as it now is; undefined when there is none.
+   */
+  updateEndpoint(id: string, changes: EndpointChanges): Promise<WebhookEndpoint | undefined>;
   /** Removes the endpoint and its attempts; false when there was none. */
   deleteEndpoint(id: string): Promise<boolean>;
   /** The owner's callback secret: `candidate` if it had none yet (atomic), else the one it has. */

@@ -22,6 +22,8 @@ export interface DeliveryAttempt {
   outcome: "delivered" | "retrying" | "failed";
   /** ISO 8601: when the next attempt is due, or null. */
   nextRetryAt: string | null;
+  /** The body sent, on attempts to endpoints (not shown in `…/deliveries`). */
+  body?: string;
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { JobWatch } from "../events/job-watch.js";
 import type { Scheduler } from "../events/scheduler.js";
-import { endOf } from "../jobs/derive.js";
+import { deriveState, endOf } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { Random } from "../jobs/random.js";
 import type { SendWork, WebhookStore, WebhookTask } from "../store/webhook-store.js";
 import { retryDelayMs } from "./backoff.js";
 import type { DeliveryAttempt } from "./delivery-log.js";
+import { hears } from "./endpoint-filter.js";
 import type { WebhookEndpoints } from "./endpoints.js";
 import { buildEvent } from "./payload.js";
 
@@ -159,25 +160,39 @@ export class WebhookDispatcher {
       ) {
         return;
       }
-      const id = jobTaskId(record.id);
-      await this.#store.addTasks([
-        {
-          id,
-          dueAt: endOf(record),
-          leasedUntil: 0,
-          lease: "",
-          work: { type: "job", jobId: record.id },
-        },
-      ]);
-      if (this.#closed) return;
-      const unwatch = this.#watch.watch(record, () => {
-        this.#unwatch.delete(record.id);
-        this.#run(id);
-      });
-      this.#unwatch.set(record.id, unwatch);
+      await this.#watchEnd(record);
     } catch (error) {
       this.#onError(error);
     }
+  }
+
+  /**
+   * An endpoint scoped to this job was registered after it was created: its end is watched
+   * (again: a task already there stays as it is) unless it has ended. Rejects if the store does.
+   */
+  async endpointScoped(record: JobRecord): Promise<void> {
+    if (this.#closed || this.#unwatch.has(record.id)) return;
+    if (deriveState(record, this.#now()).status !== "pending") return;
+    await this.#watchEnd(record);
+  }
+
+  async #watchEnd(record: JobRecord): Promise<void> {
+    const id = jobTaskId(record.id);
+    await this.#store.addTasks([
+      {
+        id,
+        dueAt: endOf(record),
+        leasedUntil: 0,
+        lease: "",
+        work: { type: "job", jobId: record.id },
+      },
+    ]);
+    if (this.#closed || this.#unwatch.has(record.id)) return;
+    const unwatch = this.#watch.watch(record, () => {
+      this.#unwatch.delete(record.id);
+      this.#run(id);
+    });
+    this.#unwatch.set(record.id, unwatch);
   }
 
   /** A job was cancelled here: its events go now, from here unless its creator is faster. */
@@ -258,8 +273,7 @@ export class WebhookDispatcher {
       });
     if (record.callbackUrl !== undefined) add("callback", record.callbackUrl, null);
     for (const endpoint of await this.#endpoints.list(record.owner)) {
-      if (endpoint.createdAt > record.createdAt || !endpoint.events.includes(event.type)) continue;
-      add(endpoint.id, endpoint.url, endpoint.id);
+      if (hears(endpoint, event.type, record)) add(endpoint.id, endpoint.url, endpoint.id);
     }
     if (!(await this.#store.complete(task, sends))) return;
     for (const send of sends) this.#run(send.id);
@@ -346,6 +360,8 @@ export class WebhookDispatcher {
       durationMs: Math.max(0, now - startedAt),
       outcome: delivered ? "delivered" : last ? "failed" : "retrying",
       nextRetryAt: nextRetryAt === null ? null : new Date(nextRetryAt).toISOString(),
+      // An endpoint's history is also its list of events sent (HeyGen's `GET /v3/webhooks/events`).
+      ...(webhookId !== null && { body: event.body }),
     };
     await this.#store.addAttempt(
       webhookId === null ? `job:${event.jobId}` : `wh:${webhookId}`,
