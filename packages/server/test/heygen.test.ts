@@ -599,13 +599,13 @@ describe("the video's length and the job's", () => {
     ).toThrow(/more than the 86400 s/);
   });
 
-  it("reads WORK_SECONDS_PER_VIDEO_SECOND, and refuses a rate that is not positive", () => {
-    expect(loadConfig({ WORK_SECONDS_PER_VIDEO_SECOND: "2.5" }).workSecondsPerVideoSecond).toBe(
+  it("reads WORK_PER_VIDEO_SECOND, and refuses a rate that is not positive", () => {
+    expect(loadConfig({ WORK_PER_VIDEO_SECOND: "2.5" }).workSecondsPerVideoSecond).toBe(
       2.5,
     );
     expect(loadConfig({}).workSecondsPerVideoSecond).toBeUndefined();
-    expect(() => loadConfig({ WORK_SECONDS_PER_VIDEO_SECOND: "0" })).toThrow(
-      /WORK_SECONDS_PER_VIDEO_SECOND/,
+    expect(() => loadConfig({ WORK_PER_VIDEO_SECOND: "0" })).toThrow(
+      /WORK_PER_VIDEO_SECOND/,
     );
     expect(() => setup({ workSecondsPerVideoSecond: -1 })).toThrow(/workSecondsPerVideoSecond/);
   });
