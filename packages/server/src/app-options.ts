@@ -159,7 +159,7 @@ export interface AppOptions extends WebhookAppOptions, CorsAppOptions {
    */
   apiKeys?: readonly string[];
   /**
-   * Whether the vendors' routes (ElevenLabs' so far) add the simulator's extensions:
+   * Whether the vendors' routes (HeyGen's, ElevenLabs') add the simulator's extensions:
    * `Poll-After-Ms`, `Retry-After` and a long-poll `Link` while a job is pending, and
    * `Prefer: wait` honoured. The real APIs send none, so by default their copies do not either.
    * @default false

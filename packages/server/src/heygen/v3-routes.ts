@@ -3,7 +3,7 @@ import { ownerOf } from "../plugins/auth.js";
 import { readVendorJob, setVendorHints } from "../vendor/hints.js";
 import { heygenIdempotency, readHeygenKey } from "./idempotency.js";
 import type { HeygenRouteOptions } from "./index.js";
-import { translationInput, type TranslationRequest } from "./input.js";
+import { translationInput } from "./input.js";
 import {
   heygenErrorResponses,
   v3CreateBodySchema,
