@@ -440,6 +440,22 @@ describe("HeyGen v3 creation", () => {
     // All or none: the refused requests made no job.
     expect((await app.inject("/jobs")).json().data).toHaveLength(2);
   });
+
+  it("answers 429 rate_limit_exceeded past the rate limit, and 413 payload_too_large", async () => {
+    const { app } = setup({ rateLimit: 1 });
+    const body = { video: everyField.video, output_languages: ["French"] };
+    expect((await create(app, body)).statusCode).toBe(200);
+    const limited = await create(app, body);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toMatchObject({
+      code: "rate_limit_exceeded",
+      doc_url: `${DOCS}#rate-limit-exceeded`,
+    });
+    const { app: small } = setup({ bodyLimit: 1_024 });
+    const large = await create(small, { ...body, title: "x".repeat(2_000) });
+    expect(large.statusCode).toBe(413);
+    expect(large.json().error.code).toBe("payload_too_large");
+  });
 });
 
 /** An idempotency store whose reads wait for `open()`, to catch a request mid-way. */
