@@ -174,6 +174,7 @@ export class JobService {
     inputs: readonly CreateJobInput[],
     context: CreateContext = {},
   ): Promise<CreatedJobs> {
+    if (inputs.length === 0) throw new TypeError("Expected at least one job to create");
     const prepared = inputs.map((input) => this.#prepare(input));
     const { owner, idempotencyKey, idempotency = JOBS_IDEMPOTENCY } = context;
     const { idempotencyStore } = this.#options;
