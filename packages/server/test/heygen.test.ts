@@ -528,7 +528,7 @@ describe("HeyGen v3 idempotency", () => {
     }
   });
 
-  it("scopes keys per endpoint: the same key on /jobs or v2 makes other jobs", async () => {
+  it("scopes keys per endpoint: the same key on /jobs makes another job", async () => {
     const { app } = setup();
     const headers = { "idempotency-key": "shared-key" };
     const [v3] = idsOf(await create(app, body, "shared-key"));
