@@ -18,6 +18,8 @@ const v3Body = {
   output_languages: ["French"],
 };
 
+const DOCS = "https://developers.heygen.com/docs/error-codes";
+
 function v2Client(url: string, options: { apiKey?: string } = { apiKey: KEY }) {
   return new TranslationStatusClient({ baseUrl: url, api: "heygen-v2", ...options });
 }
@@ -36,8 +38,14 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 }
 
 describe("HeyGen v2 over real HTTP", () => {
-  it("creates a translation and waits for its success, long-polling the simulator", async () => {
-    const server = await simulator({ apiKeys: [KEY], pendingDurationMs: 300, errorProbability: 0 });
+  it("creates a translation and waits for its success, long-polling with vendor hints", async () => {
+    // The simulator's extensions, on: this test is about the client using them.
+    const server = await simulator({
+      apiKeys: [KEY],
+      pendingDurationMs: 300,
+      errorProbability: 0,
+      vendorHints: true,
+    });
     const client = v2Client(server.url);
     const created = await client.createJob({ ...v2Body, title: "Talk", callback_id: "ref-1" });
     expect(created).toMatchObject({ status: "pending", jobId: expect.stringMatching(/^job_/) });
@@ -45,7 +53,7 @@ describe("HeyGen v2 over real HTTP", () => {
 
     const result = await client.waitForCompletion({ ...fast, jobId: created.jobId! });
     expect(result.status).toBe("completed");
-    // The simulator advertises long-polling on v2 status URLs: one poll, then one held request.
+    // With hints on, the simulator advertises long-polling: one poll, then one held request.
     expect(result.mode).toBe("long-poll");
     expect(result.requests).toBeLessThanOrEqual(3);
     expect(result.snapshot.raw).toEqual({
@@ -64,6 +72,21 @@ describe("HeyGen v2 over real HTTP", () => {
     expect(await jobs.getStatus(created.jobId!)).toMatchObject({ status: "completed" });
     const v3 = await v3Client(server.url).getStatus(created.jobId!);
     expect(v3.raw).toMatchObject({ data: { status: "completed", output_language: "Spanish" } });
+  });
+
+  it("polls on the client's own schedule by default: the simulator sends no hints", async () => {
+    const server = await simulator({ apiKeys: [KEY], pendingDurationMs: 300, errorProbability: 0 });
+    const client = v2Client(server.url);
+    const { jobId } = await client.createJob(v2Body);
+    const read = await fetch(`${server.url}/v2/video_translate/${jobId}`, {
+      headers: { "x-api-key": KEY, prefer: "wait=5" },
+    });
+    for (const header of ["poll-after-ms", "retry-after", "link", "preference-applied"]) {
+      expect(read.headers.get(header)).toBeNull();
+    }
+    const result = await client.waitForCompletion({ ...fast, jobId: jobId! });
+    expect(result).toMatchObject({ status: "completed", mode: "poll" });
+    expect(result.requests).toBeGreaterThan(2);
   });
 
   it("reports a failed translation as an error outcome with HeyGen's message", async () => {
@@ -98,14 +121,14 @@ describe("HeyGen v2 over real HTTP", () => {
     const raw = await post(`${server.url}/v2/video_translate`, { video_url: "ftp://x" });
     expect(raw.status).toBe(400);
     expect(raw.body).toEqual({
-      error: { code: "invalid_request", message: expect.stringContaining("body") },
+      error: { code: "invalid_parameter", message: expect.stringContaining("body") },
       data: null,
     });
     const error = await v2Client(server.url)
       .createJob({ ...v2Body, speaker_num: 0 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 400, code: "invalid_request" });
+    expect(error).toMatchObject({ status: 400, code: "invalid_parameter" });
     expect((error as HttpError).bodyExcerpt).toContain("speaker_num");
   });
 });
@@ -124,11 +147,54 @@ describe("HeyGen v3 over real HTTP", () => {
         title: "Talk",
         status: "completed",
         output_language: "French",
+        input_language: null,
+        created_at: expect.any(Number),
+        // 0.3 s of work at 0.1 s per second of video.
+        duration: 3,
+        translate_audio_only: false,
         video_url: expect.stringMatching(/^https:\/\/.+\.mp4$/),
+        audio_url: null,
+        srt_caption_url: null,
+        vtt_caption_url: null,
         callback_id: "ref-7",
         failure_message: null,
       },
     });
+    // The duration is the wait's size, for learning.
+    expect(result.snapshot.size).toBe(3);
+  });
+
+  it("makes one job per output language, with captions and audio as asked", async () => {
+    const server = await simulator({ apiKeys: [KEY], pendingDurationMs: 200, errorProbability: 0 });
+    const created = await post(`${server.url}/v3/video-translations`, {
+      ...v3Body,
+      output_languages: ["Spanish (Spain)", "German"],
+      enable_caption: true,
+      translate_audio_only: true,
+      input_language: "en",
+      start_time: 10,
+      end_time: 12,
+    });
+    expect(created.status).toBe(200);
+    const ids = created.body.data.video_translation_ids as string[];
+    expect(ids).toHaveLength(2);
+    const client = v3Client(server.url);
+    const results = await Promise.all(
+      ids.map((jobId) => client.waitForCompletion({ ...fast, mode: "poll", jobId })),
+    );
+    const data = results.map((r) => (r.snapshot.raw as { data: Record<string, unknown> }).data);
+    expect(data.map((d) => d.output_language)).toEqual(["Spanish (Spain)", "German"]);
+    for (const [i, d] of data.entries()) {
+      expect(d).toMatchObject({
+        status: "completed",
+        input_language: "en",
+        duration: 2,
+        translate_audio_only: true,
+        audio_url: expect.stringContaining(`${ids[i]}.mp3`),
+        srt_caption_url: expect.stringContaining(`${ids[i]}.srt`),
+        vtt_caption_url: expect.stringContaining(`${ids[i]}.vtt`),
+      });
+    }
   });
 
   it("reports a failed translation with its failure_message", async () => {
@@ -142,7 +208,7 @@ describe("HeyGen v3 over real HTTP", () => {
     expect(data).toMatchObject({ status: "failed", video_url: null });
   });
 
-  it("makes one job for one Idempotency-Key, and refuses the key with another body", async () => {
+  it("makes one job for one Idempotency-Key, and replays it even for another body", async () => {
     const server = await simulator({ apiKeys: [KEY], pendingDurationMs: 60_000 });
     const client = v3Client(server.url);
     const first = await client.createJob({ ...v3Body, idempotencyKey: "order-42" });
@@ -153,15 +219,26 @@ describe("HeyGen v3 over real HTTP", () => {
       "idempotency-key": "order-42",
     });
     expect(replay.status).toBe(200);
-    expect(replay.headers.get("idempotency-replayed")).toBe("true");
-    const conflict = await post(
+    expect(replay.body).toEqual({ data: { video_translation_ids: [first.jobId] } });
+    // HeyGen replays the first answer even when the body differs.
+    const otherBody = await post(
       `${server.url}/v3/video-translations`,
       { ...v3Body, output_languages: ["German"] },
       { "idempotency-key": "order-42" },
     );
-    expect(conflict.status).toBe(422);
-    expect(conflict.body).toEqual({
-      error: { code: "idempotency_key_reused", message: expect.any(String) },
+    expect(otherBody.status).toBe(200);
+    expect(otherBody.body).toEqual({ data: { video_translation_ids: [first.jobId] } });
+    const badKey = await post(`${server.url}/v3/video-translations`, v3Body, {
+      "idempotency-key": "order 42",
+    });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body).toEqual({
+      error: {
+        code: "validation_error",
+        message: expect.stringContaining("Idempotency-Key"),
+        param: "Idempotency-Key",
+        doc_url: `${DOCS}#validation-error`,
+      },
     });
     const other = await client.createJob({ ...v3Body, idempotencyKey: "order-43" });
     expect(other.jobId).not.toBe(first.jobId);
@@ -179,7 +256,19 @@ describe("HeyGen v3 over real HTTP", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({
-      error: { code: "invalid_request", message: expect.stringContaining("output_languages") },
+      error: {
+        code: "validation_error",
+        message: expect.stringContaining("output_languages"),
+        param: "output_languages",
+        doc_url: `${DOCS}#validation-error`,
+      },
+    });
+    const missing = await fetch(`${server.url}/v3/video-translations/job_unknown`, {
+      headers: { "x-api-key": KEY },
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: { code: "not_found", message: expect.any(String), doc_url: `${DOCS}#not-found` },
     });
   });
 });
@@ -233,7 +322,11 @@ describe.each([
     });
     const refused = await impatient.createJob(body as never).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RateLimitError);
-    expect(refused).toMatchObject({ status: 429, code: "concurrency_limit", retryAfterMs: 1_000 });
+    expect(refused).toMatchObject({
+      status: 429,
+      code: "rate_limit_exceeded",
+      retryAfterMs: 1_000,
+    });
 
     const second = create();
     await vi.waitFor(() => expect(sleeps).toContain(1_000));

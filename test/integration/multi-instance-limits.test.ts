@@ -53,6 +53,42 @@ describe.skipIf(REDIS_URL === undefined)("limits held by several servers on one 
     }
   });
 
+  it("makes one set of HeyGen v3 jobs of 20 concurrent creates with one Idempotency-Key", async () => {
+    const [a, b] = await pair({ pendingDurationMs: 60_000 });
+    const body = {
+      video: { type: "url", url: "https://example.com/talk.mp4" },
+      output_languages: ["French", "German"],
+    };
+    const create = (url: string, payload: object) =>
+      fetch(`${url}/v3/video-translations`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "order:42" },
+        body: JSON.stringify(payload),
+      });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => create(i % 2 === 0 ? a.url : b.url, body)),
+    );
+    const made = new Set<string>();
+    for (const answer of answers) {
+      const json = (await answer.json()) as {
+        data?: { video_translation_ids: string[] };
+        error?: { code: string };
+      };
+      if (answer.status === 200) made.add(json.data!.video_translation_ids.join());
+      else expect([answer.status, json.error?.code]).toEqual([409, "request_in_progress"]);
+    }
+    expect(made.size).toBe(1);
+    const ids = [...made][0]!.split(",");
+    expect(ids).toHaveLength(2);
+    for (const server of [a, b]) {
+      expect((await allJobs(server.url)).map((job) => job.id).sort()).toEqual([...ids].sort());
+      // Once made, a retry on either server replays both ids, whatever its body.
+      const replay = await create(server.url, { ...body, output_languages: ["Italian"] });
+      expect(replay.status).toBe(200);
+      expect(await replay.json()).toEqual({ data: { video_translation_ids: ids } });
+    }
+  });
+
   it("never leaves more than MAX_CONCURRENT_JOBS pending from 40 concurrent creates", async () => {
     const [a, b] = await pair({ maxConcurrentJobs: 5 });
     const answers = await Promise.all(

@@ -159,12 +159,20 @@ export interface AppOptions extends WebhookAppOptions, CorsAppOptions {
    */
   apiKeys?: readonly string[];
   /**
-   * Whether the vendors' routes (ElevenLabs' so far) add the simulator's extensions:
+   * Whether the vendors' routes (HeyGen's, ElevenLabs') add the simulator's extensions:
    * `Poll-After-Ms`, `Retry-After` and a long-poll `Link` while a job is pending, and
    * `Prefer: wait` honoured. The real APIs send none, so by default their copies do not either.
    * @default false
    */
   vendorHints?: boolean;
+  /**
+   * Seconds of work per second of video, for HeyGen v3 translations: `start_time`/`end_time`
+   * set the seconds of video (`duration`), and the job lasts `duration` times this. The
+   * simulator's videos are all `pendingDurationMs / 1000 / this` seconds long, so a request that
+   * names no part of the video keeps `pendingDurationMs`. Greater than 0, at most 1000.
+   * @default 0.1 (so, with the default job length of 10 s, videos of 100 s)
+   */
+  workSecondsPerVideoSecond?: number;
   /**
    * Where `Idempotency-Key`s of `POST /jobs` are remembered, instead of the `storage` store.
    * @default the `storage` store (10 000 keys per API key in memory and SQLite)
@@ -254,6 +262,7 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
     maxConcurrentJobs: options.maxConcurrentJobs ?? 0,
     apiKeys: options.apiKeys ?? [],
     vendorHints: options.vendorHints ?? false,
+    workSecondsPerVideoSecond: options.workSecondsPerVideoSecond ?? 0.1,
     idempotencyStore: options.idempotencyStore,
     retentionMs: options.retentionMs ?? RETENTION_MS,
     idempotencyTtlMs:
@@ -323,6 +332,10 @@ export function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
       `a whole number of ms from 0 to ${MAX_LATENCY_MS}, or [min, max] with min <= max`,
       options.latencyMs,
     );
+  }
+  const { workSecondsPerVideoSecond: work } = resolved;
+  if (!(Number.isFinite(work) && work > 0 && work <= 1_000)) {
+    fail("workSecondsPerVideoSecond", "a number greater than 0, at most 1000", work);
   }
   if (typeof resolved.vendorHints !== "boolean") {
     fail("vendorHints", "true or false", resolved.vendorHints);

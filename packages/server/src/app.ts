@@ -28,9 +28,7 @@ import { rateLimiter } from "./plugins/rate-limit.js";
 import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
 import { installRouteInfo } from "./plugins/public-routes.js";
 import { healthRoutes } from "./routes/health.js";
-import { heygenV2Routes } from "./routes/heygen-v2.js";
-import { heygenV3Routes } from "./routes/heygen-v3.js";
-import { heygenWebhookRoutes } from "./heygen/webhooks/routes.js";
+import { heygenRoutes } from "./heygen/index.js";
 import { elevenlabsRoutes } from "./elevenlabs/index.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
@@ -267,13 +265,15 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     maxListLimit: resolved.maxListLimit,
   });
   // The same jobs in HeyGen's shapes; see docs/heygen.md.
-  void app.register(heygenV2Routes, { service, live });
-  void app.register(heygenV3Routes, { service, live });
-  void app.register(heygenWebhookRoutes, {
-    endpoints,
-    dispatcher: webhooks,
+  void app.register(heygenRoutes, {
     service,
-    policy: targets.policy,
+    live,
+    vendorHints: resolved.vendorHints,
+    timing: {
+      workSecondsPerVideoSecond: resolved.workSecondsPerVideoSecond,
+      pendingDurationMs: resolved.pendingDurationMs,
+    },
+    webhooks: { endpoints, dispatcher: webhooks, policy: targets.policy },
   });
   void app.register(elevenlabsRoutes, { service, live, vendorHints: resolved.vendorHints });
   void app.register(timelineRoutes, { service, recorder });

@@ -53,6 +53,8 @@ export interface ServerConfig extends Required<
   webhookAllowPrivate?: boolean | string[];
   /** VENDOR_HINTS: `1`/`true` turns the simulator's hints on for the vendors' routes. */
   vendorHints?: boolean;
+  /** WORK_PER_VIDEO_SECOND: how a HeyGen v3 translation's length follows its video. */
+  workSecondsPerVideoSecond?: number;
   /** STORE: `memory`, `sqlite:PATH` or `redis://HOST:PORT`, checked here. */
   storage?: string;
   /** RETENTION, read in seconds: how long an ended job is kept. */
@@ -76,7 +78,7 @@ function toMs(raw: string): number | undefined {
  * Reads PORT, HOST, PENDING_DURATION (seconds), ERROR_PROBABILITY, ETA_ERROR, LONG_POLL_MAX_WAIT
  * (whole seconds), SSE_PROGRESS_INTERVAL and SSE_HEARTBEAT (seconds), SEED, LOG_LEVEL, and the
  * misbehaviour and safety settings FAULT_RATE, FAULT_KINDS, LATENCY_MS, RATE_LIMIT,
- * MAX_CONCURRENT_JOBS, API_KEYS, VENDOR_HINTS, STORE, RETENTION (seconds) and CORS_ORIGINS, and the webhook settings WEBHOOK_SECRET,
+ * MAX_CONCURRENT_JOBS, API_KEYS, VENDOR_HINTS, WORK_PER_VIDEO_SECOND, STORE, RETENTION (seconds) and CORS_ORIGINS, and the webhook settings WEBHOOK_SECRET,
  * WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT and WEBHOOK_RETRY_DELAY (seconds) and WEBHOOK_ALLOW_PRIVATE. Unset or empty variables take their defaults; a bad value
  * throws a ConfigError naming the variable.
  *
@@ -200,6 +202,19 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       "vendorHints",
       parse(env, "VENDOR_HINTS", undefined, "1 or 0 (or true or false)", (raw) =>
         FLAGS.get(raw.toLowerCase()),
+      ),
+    ),
+    ...optional(
+      "workSecondsPerVideoSecond",
+      parse(
+        env,
+        "WORK_PER_VIDEO_SECOND",
+        undefined,
+        "a number greater than 0, at most 1000",
+        (raw) => {
+          const work = Number(raw);
+          return DECIMAL.test(raw) && work > 0 && work <= 1_000 ? work : undefined;
+        },
       ),
     ),
     ...webhookSettings(env),

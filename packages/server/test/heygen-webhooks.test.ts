@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { HEYGEN_V3_EVENT_NAMES } from "../src/heygen/webhooks/event-types.js";
+import type { LightMyRequestResponse } from "fastify";
 import { createJob, expectError, type FakeClock } from "./helpers.js";
 import { advance, register, webhookApp, type Sent } from "./webhook-helpers.js";
 
@@ -82,10 +83,14 @@ describe("HeyGen's webhook endpoints", () => {
     });
     // HeyGen's endpoints are HeyGen's: our own API neither lists nor reads them.
     expect((await app.inject("/webhooks")).json()).toEqual({ data: [] });
-    expectError(await app.inject(`/webhooks/${endpoint.endpoint_id}`), 404, "webhook_not_found");
+    expectError(
+      await app.inject(`/webhooks/${endpoint.endpoint_id}`),
+      404,
+      "webhook_not_found",
+    );
     const own = await register(app, { url: RECEIVER });
     expect((await app.inject(ENDPOINTS)).json().data).toHaveLength(1);
-    expectError(
+    expectHeygenError(
       await app.inject({ method: "DELETE", url: `${ENDPOINTS}/${own.id}` }),
       404,
       "not_found",
@@ -105,29 +110,29 @@ describe("HeyGen's webhook endpoints", () => {
   it("refuses bad requests with validation_error, naming the field", async () => {
     const { app } = webhookApp();
     const post = (payload: object) => app.inject({ method: "POST", url: ENDPOINTS, payload });
-    expect(expectError(await post({}), 400, "validation_error")).toContain('"url"');
-    expect(expectError(await post({ url: RECEIVER, secret: "x" }), 400, "validation_error")).toBe(
-      'body has unknown field "secret"',
-    );
+    expect(expectHeygenError(await post({}), 400, "validation_error")).toContain('"url"');
     expect(
-      expectError(
+      expectHeygenError(await post({ url: RECEIVER, secret: "x" }), 400, "validation_error"),
+    ).toBe('body has unknown field "secret"');
+    expect(
+      expectHeygenError(
         await post({ url: RECEIVER, events: ["job.completed"] }),
         400,
         "validation_error",
       ),
     ).toContain("body.events.0");
-    expectError(await post({ url: RECEIVER, events: [] }), 400, "validation_error");
-    expect(expectError(await post({ url: "ftp://x.test/" }), 400, "validation_error")).toContain(
-      "body.url",
-    );
-    expectError(await post({ url: 42 }), 400, "validation_error");
+    expectHeygenError(await post({ url: RECEIVER, events: [] }), 400, "validation_error");
+    expect(
+      expectHeygenError(await post({ url: "ftp://x.test/" }), 400, "validation_error"),
+    ).toContain("body.url");
+    expectHeygenError(await post({ url: 42 }), 400, "validation_error");
     const text = await app.inject({
       method: "POST",
       url: ENDPOINTS,
       payload: "url=x",
       headers: { "content-type": "text/plain" },
     });
-    expectError(text, 415, "validation_error");
+    expectHeygenError(text, 415, "unsupported_media_type");
   });
 
   it("answers not_found for an unknown endpoint, whatever the method", async () => {
@@ -140,7 +145,7 @@ describe("HeyGen's webhook endpoints", () => {
       ["POST", `${ENDPOINTS}/nonsense/rotate-secret`],
     ] as const) {
       const response = await app.inject({ method, url, payload: {} });
-      expect(expectError(response, 404, "not_found")).toContain("No webhook endpoint");
+      expect(expectHeygenError(response, 404, "not_found")).toContain("No webhook endpoint");
     }
   });
 
@@ -161,8 +166,8 @@ describe("HeyGen's webhook endpoints", () => {
       events: ["video_translate.success"],
     });
     expect((await patch({})).json().data.events).toEqual(["video_translate.success"]);
-    expectError(await patch({ url: "not a url" }), 400, "validation_error");
-    expectError(await patch({ status: "disabled" }), 400, "validation_error");
+    expectHeygenError(await patch({ url: "not a url" }), 400, "validation_error");
+    expectHeygenError(await patch({ status: "disabled" }), 400, "validation_error");
     expect((await app.inject(ENDPOINTS)).json().data[0].url).toBe("http://receiver.test/moved");
   });
 
@@ -173,7 +178,7 @@ describe("HeyGen's webhook endpoints", () => {
     const deleted = await app.inject({ method: "DELETE", url });
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json()).toEqual({ data: {} });
-    expectError(await app.inject({ method: "DELETE", url }), 404, "not_found");
+    expectHeygenError(await app.inject({ method: "DELETE", url }), 404, "not_found");
     expect((await app.inject(ENDPOINTS)).json().data).toEqual([]);
   });
 
@@ -203,7 +208,7 @@ describe("HeyGen's webhook endpoints", () => {
     expect(three.data).toHaveLength(3);
 
     for (const query of ["limit=0", "limit=101", "limit=ten", "token=bm9wZQ", "sort=asc"]) {
-      expectError(await app.inject(`${ENDPOINTS}?${query}`), 400, "validation_error");
+      expectHeygenError(await app.inject(`${ENDPOINTS}?${query}`), 400, "validation_error");
     }
   });
 
@@ -236,8 +241,8 @@ describe("HeyGen's webhook endpoints", () => {
     const endpoint = await createEndpoint(app, { url: "https://hooks.example.com/" }, a);
     expect((await app.inject({ url: ENDPOINTS, headers: b })).json().data).toEqual([]);
     const url = `${ENDPOINTS}/${endpoint.endpoint_id}`;
-    expectError(await app.inject({ method: "DELETE", url, headers: b }), 404, "not_found");
-    expectError(await app.inject(ENDPOINTS), 401, "unauthorized");
+    expectHeygenError(await app.inject({ method: "DELETE", url, headers: b }), 404, "not_found");
+    expectHeygenError(await app.inject(ENDPOINTS), 401, "unauthorized");
     // With keys on, the server is shared: no webhooks into its own network.
     const local = await app.inject({
       method: "POST",
@@ -245,7 +250,7 @@ describe("HeyGen's webhook endpoints", () => {
       payload: { url: "http://127.0.0.1:9/" },
       headers: a,
     });
-    expect(expectError(local, 400, "validation_error")).toContain("loopback");
+    expect(expectHeygenError(local, 400, "validation_error")).toContain("loopback");
   });
 
   it("answers conflict past the endpoints a key may have", async () => {
@@ -256,7 +261,7 @@ describe("HeyGen's webhook endpoints", () => {
       url: ENDPOINTS,
       payload: { url: RECEIVER },
     });
-    expectError(response, 409, "conflict");
+    expectHeygenError(response, 409, "conflict");
   });
 });
 
@@ -368,7 +373,7 @@ describe("HeyGen's list of events sent", () => {
     expect(byEntity.data).toEqual([body.data[1]]);
     const byType = (await app.inject("/v3/webhooks/events?event_type=video_translate.fail")).json();
     expect(byType.data).toEqual([]);
-    expectError(
+    expectHeygenError(
       await app.inject("/v3/webhooks/events?event_type=job.completed"),
       400,
       "validation_error",
@@ -388,3 +393,16 @@ describe("HeyGen's list of events sent", () => {
     });
   });
 });
+
+/** Asserts the status and HeyGen v3's error envelope (code, message, doc_url, maybe param). */
+function expectHeygenError(response: LightMyRequestResponse, status: number, code: string) {
+  expect(response.statusCode).toBe(status);
+  const { error } = response.json<{ error: Record<string, unknown> }>();
+  expect(error).toMatchObject({ code, message: expect.any(String), doc_url: expect.any(String) });
+  expect(
+    Object.keys(error)
+      .filter((key) => key !== "param")
+      .sort(),
+  ).toEqual(["code", "doc_url", "message"]);
+  return error.message as string;
+}

@@ -243,6 +243,13 @@ describe.each([
       expect(await idempotency.get("key_a", "order-1")).toMatchObject({ jobId: "job_4" });
     });
 
+    it("keeps every job of a key whose request made several", async () => {
+      const { idempotency } = await open(kind);
+      const record = { ...saved(), jobIds: ["job_1", "job_2", "job_3"] };
+      await idempotency.put(record);
+      expect(await idempotency.get("key_a", "order-1")).toEqual(record);
+    });
+
     it("hands out copies", async () => {
       const { idempotency } = await open(kind);
       const record = saved();

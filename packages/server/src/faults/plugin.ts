@@ -23,7 +23,7 @@ const JOB_ROUTES = new Map([
   ["/jobs/:id", "id"],
   ["/jobs/:id/events", "id"],
   ["/v2/video_translate/:id", "id"],
-  ["/v3/video-translations/:id", "id"],
+  ["/v3/video-translations/:video_translation_id", "video_translation_id"],
   ["/v1/dubbing/:dubbing_id", "dubbing_id"],
 ]);
 

@@ -28,9 +28,15 @@ export function failureMessage(record: JobRecord, phase: TranslationPhase): stri
 }
 
 /**
- * Where the translated video would be once done. The simulator makes no video: the `.invalid`
- * top-level domain (RFC 2606) never resolves, so nobody mistakes it for a real file.
+ * Where the translated video (or its audio, `mp3`, or captions, `srt`, `vtt`) would be once
+ * done. The simulator makes no files: the `.invalid` top-level domain (RFC 2606) never resolves,
+ * so nobody mistakes it for a real file.
  */
+export function outputFileUrl(record: JobRecord, extension: "mp4" | "mp3" | "srt" | "vtt"): string {
+  return `https://videos.simulator.invalid/translations/${record.id}.${extension}`;
+}
+
+/** Where the translated video would be once done (see `outputFileUrl`). */
 export function outputVideoUrl(record: JobRecord): string {
-  return `https://videos.simulator.invalid/translations/${record.id}.mp4`;
+  return outputFileUrl(record, "mp4");
 }

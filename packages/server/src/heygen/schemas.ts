@@ -1,8 +1,8 @@
-import { createJobHeadersSchema, errorBodySchema } from "../routes/schemas.js";
+import { errorBodySchema } from "../routes/schemas.js";
 
 // JSON Schemas of the HeyGen-shaped routes: request validation, response serialization and the
-// API description. Field names and statuses follow HeyGen's public documentation; limits
-// (lengths, one output language per v3 request) are the simulator's.
+// API description. Field names, types and statuses follow HeyGen's own schemas (v3) and public
+// documentation (v2); limits (lengths, ranges, 100 output languages) are the simulator's.
 
 const httpUrl = {
   type: "string",
@@ -39,6 +39,15 @@ export const translationIdParamsSchema = {
   required: ["id"],
   properties: {
     id: { type: "string", description: "The id the creation returned" },
+  },
+} as const;
+
+/** v3's `{video_translation_id}`, as HeyGen's schema names it. */
+export const v3TranslationParamsSchema = {
+  type: "object",
+  required: ["video_translation_id"],
+  properties: {
+    video_translation_id: { type: "string", description: "An id the creation returned" },
   },
 } as const;
 
@@ -101,46 +110,133 @@ export const v2StatusSchema = {
 
 // ---- v3
 
+// `nullable` in HeyGen's OpenAPI 3.0 schemas: the type, or null.
+const orNull = <S extends object>(schema: S) => ({ anyOf: [schema, { type: "null" }] }) as const;
+const nullableText = (maxLength: number, description: string) =>
+  ({ type: ["string", "null"], minLength: 1, maxLength, description }) as const;
+const nullableBoolean = (description: string) =>
+  ({ type: ["boolean", "null"], description }) as const;
+// No `default` keywords: Ajv would write them into the body, and the job keeps what was sent.
+const flag = (description: string, byDefault: boolean) =>
+  ({ type: "boolean", description: `${description} (default ${String(byDefault)})` }) as const;
+
+/** `{type: "url", url}` or `{type: "asset_id", asset_id}`: HeyGen's AssetUrl and AssetId. */
+const asset = (description: string) =>
+  ({
+    description,
+    anyOf: [
+      {
+        type: "object",
+        additionalProperties: false,
+        required: ["type", "url"],
+        properties: { type: { const: "url" }, url: httpUrl },
+      },
+      {
+        type: "object",
+        additionalProperties: false,
+        required: ["type", "asset_id"],
+        properties: { type: { const: "asset_id" }, asset_id: shortText(255, "An asset id") },
+      },
+    ],
+  }) as const;
+
+const nullableAsset = (description: string) => {
+  const { anyOf } = asset(description);
+  return { description, anyOf: [...anyOf, { type: "null" }] } as const;
+};
+
+/** Seconds into the source video; bounded at a day of video. */
+const videoTime = (description: string) =>
+  ({ type: ["number", "null"], minimum: 0, maximum: 86_400, description }) as const;
+
+/**
+ * Every field of HeyGen's `POST /v3/video-translations` request schema, with its types, enums
+ * and nullability; the lengths and ranges are the simulator's bounds. Fields outside it are
+ * refused (400 `validation_error`, naming the field).
+ */
 export const v3CreateBodySchema = {
   type: "object",
   additionalProperties: false,
   required: ["video", "output_languages"],
   properties: {
-    video: {
-      description: "The video to translate: a URL, or the id of an uploaded asset",
-      anyOf: [
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["type", "url"],
-          properties: { type: { const: "url" }, url: httpUrl },
-        },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["type", "asset_id"],
-          properties: { type: { const: "asset_id" }, asset_id: shortText(255, "An asset id") },
-        },
-      ],
-    },
+    video: asset("The video to translate: a URL, or the id of an uploaded asset"),
     output_languages: {
       type: "array",
       minItems: 1,
-      maxItems: 1,
-      items: shortText(100, "A language to translate into"),
-      description: "The language to translate into; the simulator takes one per request",
+      maxItems: 100,
+      items: shortText(100, "A language to translate into, e.g. Spanish (Spain)"),
+      description: "The languages to translate into: one job, and one id, per language",
     },
-    mode: { type: "string", enum: ["speed", "precision"], description: "Kept in metadata" },
-    input_language: shortText(100, "The source language; kept in metadata"),
-    ...common,
-    ...ignoredOptions,
+    title: nullableText(500, "A name for the translation"),
+    callback_id: nullableText(255, "Your own id, echoed in the status and webhooks"),
+    callback_url: { ...orNull(httpUrl), description: "Where this job's webhook goes" },
+    input_language: nullableText(100, "The source language; shown back as input_language"),
+    mode: { type: "string", enum: ["speed", "precision"], description: "Kept (default speed)" },
+    translate_audio_only: flag("With true, the completed translation has an audio_url", false),
+    enable_caption: flag("With true, the completed translation has caption URLs", false),
+    start_time: videoTime("Where the part to translate starts, in seconds"),
+    end_time: videoTime("Where the part to translate ends, in seconds"),
+    speaker_num: {
+      type: ["integer", "null"],
+      minimum: 1,
+      maximum: 100,
+      description: "Kept with the job",
+    },
+    audio: nullableAsset("Custom audio for dubbing; kept with the job"),
+    srt: nullableAsset("A custom subtitle file; kept with the job"),
+    srt_role: { type: ["string", "null"], enum: ["input", "output", null], description: "Kept" },
+    fps_mode: {
+      type: ["string", "null"],
+      enum: ["vfr", "cfr", "passthrough", null],
+      description: "Kept with the job",
+    },
+    brand_glossary_id: nullableText(255, "Kept with the job"),
+    brand_voice_id: nullableText(255, "Kept with the job (the legacy name of brand_glossary_id)"),
+    folder_id: nullableText(255, "Kept with the job"),
+    keep_the_same_format: nullableBoolean("Kept with the job"),
+    disable_music_track: flag("Kept with the job", false),
+    enable_dynamic_duration: flag("Kept with the job", true),
+    enable_speech_enhancement: flag("Kept with the job", false),
+    enable_watermark: flag("Kept with the job", false),
+    stock_voice_config: {
+      type: ["object", "null"],
+      additionalProperties: false,
+      properties: {
+        use_stock_voice: { type: "boolean" },
+        preferred_stock_voice_ids: {
+          type: "array",
+          maxItems: 100,
+          items: shortText(255, "A stock voice id"),
+        },
+      },
+      description: "Kept with the job",
+    },
   },
 } as const;
 
-/** The same `Idempotency-Key` as `POST /jobs` takes. */
-export const v3CreateHeadersSchema = createJobHeadersSchema;
+/** The same `Idempotency-Key` as `POST /jobs` takes, checked by HeyGen's rule in the route. */
+export const v3CreateHeadersSchema = {
+  type: "object",
+  properties: { "idempotency-key": { type: "string" } },
+} as const;
 
-export const v3ErrorSchema = errorBodySchema;
+/** HeyGen v3's error envelope (see errors.ts). */
+export const v3ErrorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message", "doc_url"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        param: { type: "string", description: "The request field at fault" },
+        doc_url: { type: "string" },
+      },
+    },
+  },
+} as const;
 
 export const v3CreatedSchema = {
   type: "object",
@@ -153,12 +249,15 @@ export const v3CreatedSchema = {
         video_translation_ids: {
           type: "array",
           items: { type: "string" },
-          description: "One id per output language",
+          description: "One id per output language, in their order",
         },
       },
     },
   },
 } as const;
+
+const nullableInteger = { type: ["integer", "null"] } as const;
+const nullableNumber = { type: ["number", "null"] } as const;
 
 export const v3StatusSchema = {
   type: "object",
@@ -171,7 +270,14 @@ export const v3StatusSchema = {
         "title",
         "status",
         "output_language",
+        "input_language",
+        "created_at",
+        "duration",
+        "translate_audio_only",
         "video_url",
+        "audio_url",
+        "srt_caption_url",
+        "vtt_caption_url",
         "callback_id",
         "failure_message",
       ],
@@ -180,7 +286,23 @@ export const v3StatusSchema = {
         title: nullableString,
         status: { type: "string", enum: ["pending", "running", "completed", "failed"] },
         output_language: nullableString,
+        input_language: { ...nullableString, description: "As the request gave it" },
+        created_at: { ...nullableInteger, description: "Unix time, in seconds" },
+        duration: { ...nullableNumber, description: "Seconds of video translated" },
+        translate_audio_only: { type: ["boolean", "null"] },
         video_url: { ...nullableString, description: "The translated video, once completed" },
+        audio_url: {
+          ...nullableString,
+          description: "The translated audio, once completed, with translate_audio_only",
+        },
+        srt_caption_url: {
+          ...nullableString,
+          description: "SRT captions, once completed, with enable_caption",
+        },
+        vtt_caption_url: {
+          ...nullableString,
+          description: "WebVTT captions, once completed, with enable_caption",
+        },
         callback_id: nullableString,
         failure_message: { ...nullableString, description: "Why it failed, once failed" },
       },

@@ -37,9 +37,49 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/**
+ * How an endpoint's `Idempotency-Key`s behave. Keys are per owner and per endpoint: the same key
+ * sent to two endpoints makes two things.
+ */
+export interface IdempotencyPolicy {
+  /** The endpoint the keys belong to, as `METHOD path`; `""` for `POST /jobs`. */
+  endpoint: string;
+  /**
+   * What a reused key with another body gets: `refuse` answers 422 `idempotency_key_reused`;
+   * `replay` answers as the first request did, and tells the caller the bodies differ.
+   */
+  otherBody: "refuse" | "replay";
+  /**
+   * What a retry gets while the first request with its key is still under way here: `wait`
+   * queues it behind the first, which it then replays; `conflict` answers 409
+   * `request_in_progress` at once.
+   */
+  inProgress: "wait" | "conflict";
+}
+
+/** `POST /jobs`: another body is refused, a concurrent retry waits for the first answer. */
+export const JOBS_IDEMPOTENCY: IdempotencyPolicy = {
+  endpoint: "",
+  otherBody: "refuse",
+  inProgress: "wait",
+};
+
+/**
+ * The idempotency store's scope of a key: the owner, and the endpoint unless it is `POST /jobs`
+ * (whose keys were stored per owner alone before endpoints had scopes of their own).
+ */
+export function idempotencyScope(owner: string | undefined, endpoint: string): string {
+  return endpoint === "" ? (owner ?? "") : `${owner ?? ""}\n${endpoint}`;
+}
+
 /** Runs tasks with the same key one after another, so two requests with one key cannot race. */
 export class KeyedQueue {
   readonly #tails = new Map<string, Promise<unknown>>();
+
+  /** Whether a task with this key is running or waiting. */
+  busy(key: string): boolean {
+    return this.#tails.has(key);
+  }
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();

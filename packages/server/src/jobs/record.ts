@@ -23,6 +23,8 @@ export interface TranslationFields {
   callbackId?: string;
   /** Where this job's webhook goes, instead of the server's. */
   callbackUrl?: string;
+  /** Seconds of source video the job translates (HeyGen v3's `duration`); its length follows. */
+  videoSeconds?: number;
 }
 
 /**

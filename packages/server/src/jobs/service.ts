@@ -9,7 +9,13 @@ import { deriveState, type JobStatus } from "./derive.js";
 import { drawEtaBias, estimateTimes } from "./estimate.js";
 import { pickFailure } from "./failures.js";
 import { retryAfterSeconds } from "./hints.js";
-import { fingerprint, KeyedQueue } from "./idempotency.js";
+import {
+  fingerprint,
+  idempotencyScope,
+  JOBS_IDEMPOTENCY,
+  KeyedQueue,
+  type IdempotencyPolicy,
+} from "./idempotency.js";
 import { JOB_ID_PATTERN, newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
 import type { Random } from "./random.js";
@@ -77,11 +83,31 @@ export interface CreateContext {
   owner?: string | undefined;
   /** From the `Idempotency-Key` header, already checked. */
   idempotencyKey?: string | undefined;
+  /**
+   * How the key behaves: its endpoint, and what another body or a concurrent retry gets.
+   * @default JOBS_IDEMPOTENCY (`POST /jobs`)
+   */
+  idempotency?: IdempotencyPolicy;
 }
 
 /** A job from `create`: new, or the one an earlier request with the same idempotency key made. */
 export interface CreatedJob extends JobSnapshot {
   replayed: boolean;
+}
+
+/** The jobs of one request from `createAll`: new, or those of an earlier one with its key. */
+export interface CreatedJobs {
+  jobs: JobSnapshot[];
+  replayed: boolean;
+  /** A replay for a request whose body differs from the first's (policy `otherBody: "replay"`). */
+  bodyDiffers: boolean;
+}
+
+/** An input checked and ready to insert. */
+interface PreparedInput {
+  input: CreateJobInput;
+  metadata: Record<string, unknown>;
+  faults: FaultOverrides | undefined;
 }
 
 /** A record and the moment it was read: everything a response needs, views and hints alike. */
@@ -136,26 +162,39 @@ export class JobService {
    * owner, key and body, within the TTL) gets that request's job, as of now, instead.
    */
   async create(input: CreateJobInput, context: CreateContext = {}): Promise<CreatedJob> {
-    const metadata = input.metadata ?? {};
-    const problem = metadataProblem(metadata);
-    if (problem !== undefined) throw new ApiError("invalid_request", problem);
-    if (input.callbackUrl !== undefined) {
-      checkWebhookUrl(input.callbackUrl, "body.callbackUrl", this.#options.webhookPolicy);
-    }
-    const faults = faultOverrides(input);
-    const { owner, idempotencyKey } = context;
+    const { jobs, replayed } = await this.createAll([input], context);
+    return { ...jobs[0]!, replayed };
+  }
+
+  /**
+   * The jobs of one request (HeyGen's one per output language), all or none: the concurrency
+   * limit is checked for them together. With an idempotency key, a retry gets them all.
+   */
+  async createAll(
+    inputs: readonly CreateJobInput[],
+    context: CreateContext = {},
+  ): Promise<CreatedJobs> {
+    if (inputs.length === 0) throw new TypeError("Expected at least one job to create");
+    const prepared = inputs.map((input) => this.#prepare(input));
+    const { owner, idempotencyKey, idempotency = JOBS_IDEMPOTENCY } = context;
     const { idempotencyStore } = this.#options;
+    const fresh = (jobs: JobSnapshot[]) => ({ jobs, replayed: false, bodyDiffers: false });
     if (idempotencyKey === undefined || idempotencyStore === undefined) {
-      return { ...(await this.#insert(input, metadata, owner, faults)), replayed: false };
+      return fresh(await this.#insert(prepared, owner));
     }
-    const scope = owner ?? "";
-    const print = fingerprint(input);
-    return this.#idempotency.run(`${scope}\n${idempotencyKey}`, async () => {
+    const scope = idempotencyScope(owner, idempotency.endpoint);
+    // One input is fingerprinted alone, as keys stored before requests made several were.
+    const print = fingerprint(inputs.length === 1 ? inputs[0] : inputs);
+    const queueKey = `${scope}\n${idempotencyKey}`;
+    if (idempotency.inProgress === "conflict" && this.#idempotency.busy(queueKey)) {
+      throw inProgress();
+    }
+    return this.#idempotency.run(queueKey, async () => {
       const now = this.#options.now();
       const ttl = this.#options.idempotencyTtlMs ?? Number.POSITIVE_INFINITY;
       const saved = await idempotencyStore.get(scope, idempotencyKey);
       if (saved !== undefined && now - saved.createdAt < ttl) {
-        const replay = await this.#replay(saved, print, now);
+        const replay = await this.#replay(saved, print, now, idempotency);
         if (replay !== undefined) return replay;
       }
       const entry = { scope, key: idempotencyKey, fingerprint: print, createdAt: now };
@@ -164,46 +203,70 @@ export class JobService {
         // store lets one of them through.
         const holder = await idempotencyStore.claim({ ...entry, jobId: "" }, CLAIM_HOLD_MS);
         if (holder !== undefined) {
-          const replay = await this.#replay(holder, print, now);
+          const replay = await this.#replay(holder, print, now, idempotency);
           if (replay !== undefined) return replay;
         }
       }
-      let created: JobSnapshot;
+      let jobs: JobSnapshot[];
       try {
-        created = await this.#insert(input, metadata, owner, faults);
+        jobs = await this.#insert(prepared, owner);
       } catch (error) {
         await idempotencyStore.release?.(scope, idempotencyKey);
         throw error;
       }
-      await idempotencyStore.put({ ...entry, jobId: created.record.id, createdAt: created.at });
-      return { ...created, replayed: false };
+      const ids = jobs.map(({ record }) => record.id);
+      await idempotencyStore.put({
+        ...entry,
+        jobId: ids[0]!,
+        ...(ids.length > 1 && { jobIds: ids }),
+        createdAt: jobs[0]!.at,
+      });
+      return fresh(jobs);
     });
   }
 
+  /** Checks what a store would refuse before anything is drawn or stored. */
+  #prepare(input: CreateJobInput): PreparedInput {
+    const metadata = input.metadata ?? {};
+    const problem = metadataProblem(metadata);
+    if (problem !== undefined) throw new ApiError("invalid_request", problem);
+    if (input.callbackUrl !== undefined) {
+      checkWebhookUrl(input.callbackUrl, "body.callbackUrl", this.#options.webhookPolicy);
+    }
+    return { input, metadata, faults: faultOverrides(input) };
+  }
+
   /**
-   * The job a saved key made, as of now; 422 for another body, 409 `request_in_progress` while
-   * the request holding the key is still under way. Undefined when its job is gone.
+   * The jobs a saved key made, as of now; for another body 422 (or, with `otherBody: "replay"`,
+   * the jobs, flagged), and 409 `request_in_progress` while the request holding the key is
+   * still under way. Undefined when a job is gone.
    */
   async #replay(
     saved: IdempotencyRecord,
     print: string,
     now: number,
-  ): Promise<CreatedJob | undefined> {
-    if (saved.fingerprint !== print) {
+    policy: IdempotencyPolicy,
+  ): Promise<CreatedJobs | undefined> {
+    const bodyDiffers = saved.fingerprint !== print;
+    if (bodyDiffers && policy.otherBody === "refuse") {
       throw new ApiError(
         "idempotency_key_reused",
         "This Idempotency-Key was already used with a different request body",
       );
     }
-    if (saved.jobId === "") {
-      throw new ApiError(
-        "request_in_progress",
-        "A request with this Idempotency-Key is still being processed; retry in 1 s",
-        { headers: { "retry-after": "1" } },
-      );
+    if (saved.jobId === "") throw inProgress();
+    const records = await this.#getAll(saved.jobIds ?? [saved.jobId]);
+    if (records.some((record) => record === undefined)) return undefined;
+    const jobs = records.map((record) => ({ record: record!, at: now }));
+    return { jobs, replayed: true, bodyDiffers };
+  }
+
+  async #getAll(ids: readonly string[]): Promise<Array<JobRecord | undefined>> {
+    const { store } = this.#options;
+    if (ids.length === 1 || store.getMany === undefined) {
+      return Promise.all(ids.map((id) => store.get(id)));
     }
-    const record = await this.#options.store.get(saved.jobId);
-    return record === undefined ? undefined : { record, at: now, replayed: true };
+    return store.getMany(ids);
   }
 
   /** The job as of now; 404 `job_not_found` when there is none or `owner` may not see it. */
@@ -278,17 +341,15 @@ export class JobService {
     return { record: cancelled, at: now };
   }
 
-  /** Checks the concurrency limit, then draws and stores a new record. */
+  /** Checks the concurrency limit for them all, then draws and stores a record for each. */
   async #insert(
-    input: CreateJobInput,
-    metadata: Record<string, unknown>,
+    items: readonly PreparedInput[],
     owner: string | undefined,
-    faults: FaultOverrides | undefined,
-  ): Promise<JobSnapshot> {
+  ): Promise<JobSnapshot[]> {
     const limit = this.#options.maxConcurrentJobs ?? 0;
     const { store } = this.#options;
     const scope = owner ?? "";
-    const insert = async () => {
+    const insertOne = async ({ input, metadata, faults }: PreparedInput) => {
       const record = this.#newRecord(newJobId(), {
         ...input,
         api: input.api ?? "jobs",
@@ -297,7 +358,8 @@ export class JobService {
         ...(faults !== undefined && { faults }),
       });
       if (limit > 0 && store.insertWithin !== undefined) {
-        // The store counts and inserts in one step: the last word across servers.
+        // The store counts and inserts in one step: the last word across servers (which may,
+        // in a race with another server, stop a request of several jobs part way).
         if (!(await store.insertWithin(record, limit))) await this.#refuse(scope, limit, true);
       } else {
         await store.insert(record);
@@ -307,26 +369,38 @@ export class JobService {
       this.#sweep(record.createdAt);
       return { record, at: record.createdAt };
     };
-    if (limit === 0) return insert();
+    const insertAll = async () => {
+      const jobs: JobSnapshot[] = [];
+      for (const item of items) jobs.push(await insertOne(item));
+      return jobs;
+    };
+    if (limit === 0) return insertAll();
+    if (items.length > limit) {
+      throw new ApiError(
+        "invalid_request",
+        `This request makes ${items.length} jobs, more than the ${limit} that may be pending at once`,
+      );
+    }
     // The count comes from the store, so the limit holds after a restart and across servers
     // sharing it; one owner's check and insert run one at a time, so concurrent requests to
     // this server cannot all slip under the limit. Checked before any draw, so a refused
     // request leaves the sequence of outcomes alone (unless another server fills the last
     // place between this check and the store's own).
     return this.#admissions.run(scope, async () => {
-      await this.#refuse(scope, limit, false);
-      return insert();
+      await this.#refuse(scope, limit, false, items.length);
+      return insertAll();
     });
   }
 
   /**
-   * 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when full (or
-   * always, with `full`: the store said so, and a job may have ended since).
+   * 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when `adding`
+   * more jobs would pass the limit (or always, with `full`: the store said so, and a job may
+   * have ended since).
    */
-  async #refuse(scope: string, limit: number, full: boolean): Promise<void> {
+  async #refuse(scope: string, limit: number, full: boolean, adding = 1): Promise<void> {
     const now = this.#options.now();
     const pending = await this.#options.store.pendingOf(scope, now);
-    if (pending.length < limit && !full) return;
+    if (pending.length + adding <= limit && !full) return;
     const earliest =
       pending.length === 0
         ? now
@@ -417,6 +491,7 @@ const TRANSLATION_FIELDS = [
   "outputLanguage",
   "callbackId",
   "callbackUrl",
+  "videoSeconds",
 ] as const satisfies readonly (keyof TranslationFields)[];
 
 /** The translation fields the input sets, and no others (no `undefined` keys in a record). */
@@ -444,6 +519,14 @@ function faultOverrides(input: CreateJobInput): FaultOverrides | undefined {
     ...(faultKinds !== undefined && { kinds: [...new Set(faultKinds)] }),
     ...(latency !== undefined && { latency }),
   };
+}
+
+function inProgress(): ApiError {
+  return new ApiError(
+    "request_in_progress",
+    "A request with this Idempotency-Key is still being processed; retry in 1 s",
+    { headers: { "retry-after": "1" } },
+  );
 }
 
 function notFound(id: string): ApiError {

@@ -76,33 +76,6 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     tags: ["jobs"],
     stream: true,
   },
-  "POST /v2/video_translate": {
-    summary: "Create a video translation (HeyGen v2 shape)",
-    description:
-      "HeyGen's v2 request and envelope, over the simulator's own jobs: the same durations, " +
-      "outcomes, limits and faults. See docs/heygen.md for what is faithful and what is a choice.",
-    tags: ["heygen-v2"],
-  },
-  "GET /v2/video_translate/:id": {
-    summary: "Read a video translation (HeyGen v2 shape)",
-    description:
-      "Status `pending`, `running`, `success` or `failed`. Pending answers carry `Retry-After` " +
-      "and `Poll-After-Ms`, extensions of ours. " +
-      LONG_POLL,
-    tags: ["heygen-v2"],
-  },
-  "POST /v3/video-translations": {
-    summary: "Create a video translation (HeyGen v3 shape)",
-    description:
-      "HeyGen's v3 request and envelope, over the simulator's own jobs. Takes an " +
-      "`Idempotency-Key`: a retry with the same key and body gets the same job.",
-    tags: ["heygen-v3"],
-  },
-  "GET /v3/video-translations/:id": {
-    summary: "Read a video translation (HeyGen v3 shape)",
-    description: `Status \`pending\`, \`running\`, \`completed\` or \`failed\`. ${LONG_POLL}`,
-    tags: ["heygen-v3"],
-  },
   "POST /webhooks": {
     summary: "Register a webhook endpoint",
     description:

@@ -1,12 +1,14 @@
-/** What `POST /jobs` remembers about an `Idempotency-Key`. */
+/** What an endpoint that takes `Idempotency-Key` remembers about one. */
 export interface IdempotencyRecord {
-  /** Whose key it is: the API key's owner id, or "" with auth off. */
+  /** Whose key it is: the API key's owner id, or "" with auth off; then the endpoint, if not `POST /jobs`. */
   scope: string;
   key: string;
   /** SHA-256 of the request body in canonical form: the same key with another body is refused. */
   fingerprint: string;
   /** The job the key made; empty in a claim, while the request that holds it is under way. */
   jobId: string;
+  /** Every job the key made, in order, when one request made several; `jobId` is the first. */
+  jobIds?: string[];
   /** Milliseconds since the epoch; the job service lets a record expire after its TTL. */
   createdAt: number;
 }

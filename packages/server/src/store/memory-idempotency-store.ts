@@ -9,9 +9,9 @@ export interface MemoryIdempotencyStoreOptions {
 }
 
 /**
- * Keeps records in process memory, at most `maxKeysPerScope` per API key (the oldest goes
- * first), so memory stays bounded whatever clients send: scopes are the configured keys, or one
- * with auth off.
+ * Keeps records in process memory, at most `maxKeysPerScope` per scope (the oldest goes first),
+ * so memory stays bounded whatever clients send: scopes are the configured keys (or one with
+ * auth off), each alone for `POST /jobs` and with each other endpoint that takes keys.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #maxKeysPerScope: number;

@@ -9,7 +9,6 @@ import type {
   WebhookEndpoints,
 } from "../../webhooks/endpoints.js";
 import { checkWebhookUrl } from "../../webhooks/url.js";
-import { installV3Errors } from "./errors.js";
 import { sentEvents } from "./event-history.js";
 import { HEYGEN_V3_EVENT_TYPES, SENT_EVENT_TYPES, type HeyGenV3EventType } from "./event-types.js";
 import { newestFirst, oldestFirst, pageOf } from "./pages.js";
@@ -78,8 +77,6 @@ export const heygenWebhookRoutes: FastifyPluginAsync<HeygenWebhookRoutesOptions>
   app,
   { endpoints, dispatcher, service, policy },
 ) => {
-  installV3Errors(app);
-
   app.post<{ Body: CreateBody }>(
     `${PATH}/endpoints`,
     {

@@ -1,3 +1,4 @@
+import { heygenErrorResponses, v3ErrorSchema } from "../schemas.js";
 import { MAX_WEBHOOK_URL_LENGTH } from "../../webhooks/url.js";
 import { HEYGEN_V3_EVENT_NAMES } from "./event-types.js";
 
@@ -197,23 +198,7 @@ export const eventListSchema = {
   },
 } as const;
 
-/** HeyGen v3's error answer; the codes are HeyGen's (errors.ts). */
-export const v3ErrorSchema = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string", description: "not_found, validation_error, unauthorized…" },
-        message: { type: "string" },
-      },
-    },
-  },
-} as const;
-
 /** The error answers of a route, plus those any route can give: 401, 429 and 500. */
 export function errorAnswers(...statuses: number[]): Record<number, typeof v3ErrorSchema> {
-  return Object.fromEntries([...statuses, 401, 429, 500].map((status) => [status, v3ErrorSchema]));
+  return heygenErrorResponses(v3ErrorSchema, ...statuses);
 }

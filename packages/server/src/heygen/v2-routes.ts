@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from "fastify";
-import { setTranslationHints } from "../heygen/reply.js";
-import { translationInput, type TranslationRequest } from "../heygen/input.js";
+import { ownerOf } from "../plugins/auth.js";
+import { readVendorJob, setVendorHints } from "../vendor/hints.js";
+import type { HeygenRouteOptions } from "./index.js";
+import { translationInput, type TranslationRequest } from "./input.js";
 import {
   heygenErrorResponses,
   translationIdParamsSchema,
@@ -8,17 +10,8 @@ import {
   v2CreatedSchema,
   v2ErrorSchema,
   v2StatusSchema,
-} from "../heygen/schemas.js";
-import { installV2ErrorEnvelope } from "../heygen/v2-errors.js";
-import { toV2View, v2Envelope } from "../heygen/v2-view.js";
-import type { JobService } from "../jobs/service.js";
-import { ownerOf } from "../plugins/auth.js";
-import { readWithWait, type LiveOptions } from "./live.js";
-
-export interface HeygenRoutesOptions {
-  service: JobService;
-  live: LiveOptions;
-}
+} from "./schemas.js";
+import { toV2View, v2Envelope } from "./v2-view.js";
 
 interface V2CreateBody extends TranslationRequest {
   video_url: string;
@@ -28,25 +21,29 @@ interface V2CreateBody extends TranslationRequest {
 }
 
 const V2_PATH = "/v2/video_translate";
+const TAGS = ["heygen-v2"];
+const FAITHFUL =
+  "HeyGen's v2 request and envelope, over the simulator's own jobs: the same durations, " +
+  "outcomes, limits and faults. See docs/heygen.md for what is faithful and what is a choice.";
 
 /**
  * HeyGen's v2 video translation: create, then read the status. The jobs are the ones `/jobs`
  * serves, seen in v2's shape; every answer, errors included, is in v2's envelope.
  */
-export const heygenV2Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
+export const heygenV2Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
   app,
-  { service, live },
+  { service, hints },
 ) => {
-  installV2ErrorEnvelope(app);
-  const hintsFor = (id: string) => ({
-    path: `${V2_PATH}/${encodeURIComponent(id)}`,
-    maxWaitSeconds: live.maxWaitSeconds,
-  });
+  const pathOf = (id: string) => `${V2_PATH}/${encodeURIComponent(id)}`;
 
   app.post<{ Body: V2CreateBody }>(
     V2_PATH,
     {
+      config: { timelineKind: "create" },
       schema: {
+        summary: "Create a video translation (HeyGen v2 shape)",
+        description: FAITHFUL,
+        tags: TAGS,
         body: v2CreateBodySchema,
         response: {
           200: v2CreatedSchema,
@@ -71,16 +68,21 @@ export const heygenV2Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
         ),
         { owner: ownerOf(request) },
       );
-      setTranslationHints(reply, created, hintsFor(created.record.id));
+      setVendorHints(reply, created, pathOf(created.record.id), hints);
       return v2Envelope({ video_translate_id: created.record.id });
     },
   );
 
-  // With `Prefer: wait=N`, a pending job's answer waits until it ends or N seconds pass.
   app.get<{ Params: { id: string } }>(
     `${V2_PATH}/:id`,
     {
+      config: { jobParam: "id", timelineKind: "read" },
       schema: {
+        summary: "Read a video translation (HeyGen v2 shape)",
+        description:
+          "Status `pending`, `running`, `success` or `failed`. With VENDOR_HINTS=1, pending " +
+          "answers carry `Retry-After` and `Poll-After-Ms` and `Prefer: wait=N` is honoured.",
+        tags: TAGS,
         params: translationIdParamsSchema,
         response: { 200: v2StatusSchema, ...heygenErrorResponses(v2ErrorSchema, 404) },
       },
@@ -88,8 +90,8 @@ export const heygenV2Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
     async (request, reply) => {
       const { id } = request.params;
       const owner = ownerOf(request);
-      const snapshot = await readWithWait(request, reply, live, () => service.get(id, owner));
-      setTranslationHints(reply, snapshot, hintsFor(id));
+      const snapshot = await readVendorJob(request, reply, hints, () => service.get(id, owner));
+      setVendorHints(reply, snapshot, pathOf(id), hints);
       return v2Envelope(toV2View(snapshot.record, snapshot.at));
     },
   );
