@@ -30,6 +30,11 @@ import { installRouteInfo } from "./plugins/public-routes.js";
 import { healthRoutes } from "./routes/health.js";
 import { heygenV2Routes } from "./routes/heygen-v2.js";
 import { heygenV3Routes } from "./routes/heygen-v3.js";
+import { heygenV3BatchRoutes } from "./heygen/v3-batches.js";
+import { heygenV3EditRoutes } from "./heygen/v3-edit.js";
+import { heygenV3LanguagesRoutes } from "./heygen/v3-languages.js";
+import { heygenV3ListRoutes } from "./heygen/v3-list.js";
+import { heygenV3StatusesRoutes } from "./heygen/v3-statuses.js";
 import { elevenlabsRoutes } from "./elevenlabs/index.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { statusRoutes } from "./routes/status.js";
@@ -268,6 +273,11 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // The same jobs in HeyGen's shapes; see docs/heygen.md.
   void app.register(heygenV2Routes, { service, live });
   void app.register(heygenV3Routes, { service, live });
+  void app.register(heygenV3StatusesRoutes, { service, live });
+  void app.register(heygenV3ListRoutes, { service, live });
+  void app.register(heygenV3EditRoutes, { service, live });
+  void app.register(heygenV3LanguagesRoutes, { service, live });
+  void app.register(heygenV3BatchRoutes, { service, live });
   void app.register(elevenlabsRoutes, { service, live, vendorHints: resolved.vendorHints });
   void app.register(timelineRoutes, { service, recorder });
   const { dashboardDir } = options;
