@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { MemoryJobStore, type JobRecord } from "../src/index.js";
-import { expectError, setup } from "./helpers.js";
+import { batchItemViews } from "../src/heygen/batch.js";
+import { expectError, setup, START } from "./helpers.js";
 
 const V3 = "/v3/video-translations";
 const video = { type: "url", url: "https://example.com/a.mp4" };
@@ -419,4 +420,21 @@ it("keeps a batch on its jobs' records", async () => {
   expect(head.batch).toEqual({ id: batchId, index: 0 });
   expect(head.batchHead).toEqual({ total: 2, items: [{ jobId: head.id }, { jobId: second.id }] });
   expect(second.batch).toEqual({ id: batchId, index: 1 });
+});
+
+it("shows the items of a batch still being made as queued, with no video yet", () => {
+  const head: JobRecord = {
+    id: "job_head",
+    createdAt: START,
+    pendingDurationMs: 10_000,
+    outcome: "completed",
+    etaError: 0,
+    etaBias: 0,
+    metadata: {},
+    batchHead: { total: 2 },
+  };
+  expect(batchItemViews(head, new Map([[head.id, head]]), START)).toEqual([
+    { item_index: 0, video_id: "job_head", status: "queued", error: null },
+    { item_index: 1, video_id: null, status: "queued", error: null },
+  ]);
 });
