@@ -7,6 +7,7 @@ import {
 } from "@translation-status/server";
 import { afterAll, afterEach, expect } from "vitest";
 import { contractProblems } from "./contract/check.js";
+import { heygenSpecProblems } from "./contract/heygen-spec.js";
 import { recordResponses, takeRecorded } from "./contract/recorder.js";
 
 const running: Array<() => Promise<void>> = [];
@@ -15,14 +16,17 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((close) => close()));
 });
 
-// The contract: every JSON answer a simulator gave in this file matches the OpenAPI document.
+// The contract: every JSON answer a simulator gave in this file matches the OpenAPI document,
+// and those on HeyGen's paths match HeyGen's own spec too.
 afterAll(async () => {
-  expect(await contractProblems(takeRecorded())).toEqual([]);
+  const recorded = takeRecorded();
+  expect([...(await contractProblems(recorded)), ...heygenSpecProblems(recorded)]).toEqual([]);
 });
 
 /**
  * The real simulator on an ephemeral port, closed after the test. Its JSON answers are checked
- * against its OpenAPI document once the file's tests are done.
+ * against its OpenAPI document (and HeyGen's spec, on HeyGen's paths) once the file's tests are
+ * done.
  */
 export async function simulator(options: StartServerOptions = {}): Promise<RunningServer> {
   const server = await startServer({ port: 0, host: "127.0.0.1", ...options });

@@ -2,6 +2,10 @@ import type { Readable } from "node:stream";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect, onTestFinished } from "vitest";
 import {
+  heygenSpecProblems,
+  type HeygenAnswer,
+} from "../../../test/support/contract/heygen-spec.js";
+import {
   buildApp,
   type AppOptions,
   type ErrorBody,
@@ -64,6 +68,7 @@ const loading = new Set<Promise<unknown>>();
 export function setup(options: AppOptions = {}): { app: FastifyInstance; clock: FakeClock } {
   const clock = fakeClock();
   const app = buildApp({ now: clock.now, setTimer: clock.setTimer, ...options });
+  checkHeygenAnswers(app);
   // Plugins load with real file I/O; start now so that a request a test sends is not still
   // waiting for them when the test looks at it. Failures surface at the test's first inject.
   const ready: Promise<unknown> = Promise.resolve(app.ready()).then(
@@ -73,6 +78,26 @@ export function setup(options: AppOptions = {}): { app: FastifyInstance; clock: 
   loading.add(ready);
   onTestFinished(() => app.close());
   return { app, clock };
+}
+
+/**
+ * Checks every JSON answer the app gives on HeyGen's v3 paths against HeyGen's spec once the
+ * test ends: a body the spec refuses fails the test, naming the request and the schema error.
+ */
+function checkHeygenAnswers(app: FastifyInstance): void {
+  const answers: HeygenAnswer[] = [];
+  app.addHook("onSend", async (request, reply, payload) => {
+    const json = String(reply.getHeader("content-type") ?? "").startsWith("application/json");
+    if (json && typeof payload === "string" && request.url.startsWith("/v3/")) {
+      const path = request.url.split("?")[0]!;
+      answers.push({ method: request.method, path, status: reply.statusCode, body: payload });
+    }
+    return payload;
+  });
+  onTestFinished(() => {
+    const problems = heygenSpecProblems(answers);
+    if (problems.length > 0) throw new Error(`Outside HeyGen's spec:\n${problems.join("\n")}`);
+  });
 }
 
 /** Lets pending I/O callbacks and promise chains run (no real waiting). */

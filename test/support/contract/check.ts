@@ -39,16 +39,22 @@ export async function contractProblems(
   const doc = document ?? (await openApiDocument());
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
-  const routes = Object.keys(doc.paths).map((template) => ({
-    template,
-    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-  }));
+  const routes = Object.keys(doc.paths)
+    .map((template) => ({
+      template,
+      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+      params: (template.match(/\{/g) ?? []).length,
+    }))
+    // A static segment wins over a parameter, as in the router: `/statuses` is not an id.
+    .sort((a, b) => a.params - b.params);
   const compiled = new Map<string, ValidateFunction>();
   const problems: string[] = [];
   for (const record of records) {
-    const route = routes.find(({ pattern }) => pattern.test(record.path));
+    const method = record.method.toLowerCase();
+    const matching = routes.filter(({ pattern }) => pattern.test(record.path));
+    const route = matching.find(({ template }) => doc.paths[template]![method]) ?? matching[0];
     if (route === undefined) continue;
-    const operation = doc.paths[route.template]![record.method.toLowerCase()];
+    const operation = doc.paths[route.template]![method];
     const where = `${record.method} ${record.path} → ${record.status}`;
     if (operation === undefined) {
       problems.push(`${where}: the document has no ${record.method} for ${route.template}`);

@@ -34,6 +34,14 @@ export function recordResponses(server: Server): void {
         chunks.push(Buffer.from(chunk));
       }
     };
+    // Fastify passes its headers to `writeHead`, which Node then writes without keeping them
+    // where `getHeader` looks: the content type is read from its arguments.
+    let headContentType: string | undefined;
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.writeHead = ((...args: unknown[]) => {
+      headContentType = contentTypeIn(args.find((arg) => typeof arg === "object" && arg !== null));
+      return writeHead(...args);
+    }) as typeof response.writeHead;
     const write = response.write.bind(response) as (...args: unknown[]) => boolean;
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.write = ((...args: unknown[]) => {
@@ -42,7 +50,7 @@ export function recordResponses(server: Server): void {
     }) as typeof response.write;
     response.end = ((...args: unknown[]) => {
       collect(args[0], args[1]);
-      const contentType = String(response.getHeader("content-type") ?? "");
+      const contentType = String(response.getHeader("content-type") ?? headContentType ?? "");
       if (contentType.startsWith("application/json")) {
         recorded.push({
           method: request.method ?? "GET",
@@ -55,4 +63,17 @@ export function recordResponses(server: Server): void {
       return end(...args);
     }) as typeof response.end;
   });
+}
+
+/** The content type in `writeHead`'s headers: an object, or a flat `[name, value, ...]` list. */
+function contentTypeIn(headers: unknown): string | undefined {
+  if (Array.isArray(headers)) {
+    const at = headers.findIndex(
+      (item, i) => i % 2 === 0 && String(item).toLowerCase() === "content-type",
+    );
+    return at === -1 ? undefined : String(headers[at + 1]);
+  }
+  if (typeof headers !== "object" || headers === null) return undefined;
+  const entry = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type");
+  return entry === undefined ? undefined : String(entry[1]);
 }

@@ -4,7 +4,12 @@ import type { LiveOptions } from "../routes/live.js";
 import type { VendorHints } from "../vendor/hints.js";
 import { installV2Errors, installV3Errors } from "./errors.js";
 import { heygenV2Routes } from "./v2-routes.js";
+import { heygenV3BatchRoutes } from "./v3-batches.js";
+import { heygenV3EditRoutes } from "./v3-edit.js";
+import { heygenV3LanguagesRoutes } from "./v3-languages.js";
+import { heygenV3ListRoutes } from "./v3-list.js";
 import { heygenV3Routes } from "./v3-routes.js";
+import { heygenV3StatusesRoutes } from "./v3-statuses.js";
 import { heygenWebhookRoutes, type HeygenWebhookRoutesOptions } from "./webhooks/routes.js";
 import type { VideoTiming } from "./video-length.js";
 
@@ -50,7 +55,17 @@ export const heygenRoutes: FastifyPluginAsync<HeygenOptions> = async (app, optio
 
   await app.register(async (v3) => {
     installV3Errors(v3);
-    await v3.register(heygenV3Routes, routeOptions);
+    // Static paths (statuses, languages, batches) win over `:video_translation_id` in the router.
+    for (const routes of [
+      heygenV3Routes,
+      heygenV3StatusesRoutes,
+      heygenV3ListRoutes,
+      heygenV3EditRoutes,
+      heygenV3LanguagesRoutes,
+      heygenV3BatchRoutes,
+    ]) {
+      await v3.register(routes, routeOptions);
+    }
     // Further v3 routes register here, one file each, and share v3's error envelope and codes.
     await v3.register(heygenWebhookRoutes, { ...webhooks, service });
   });

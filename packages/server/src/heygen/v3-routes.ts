@@ -13,13 +13,14 @@ import {
   v3StatusSchema,
   v3TranslationParamsSchema,
 } from "./schemas.js";
-import { translationLength, type VideoRange } from "./video-length.js";
+import { translationLength, type VideoRange, type VideoTiming } from "./video-length.js";
+import type { CreateJobInput } from "../jobs/service.js";
 import { toV3View } from "./v3-view.js";
 
 type Asset = { type: "url"; url: string } | { type: "asset_id"; asset_id: string };
 
 /** The request as the schema lets it through; nullable fields may be null. */
-interface V3CreateBody extends VideoRange {
+export interface V3CreateBody extends VideoRange {
   video: Asset;
   output_languages: string[];
   title?: string | null;
@@ -69,26 +70,7 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
     async (request, reply) => {
       const key = readHeygenKey(request.headers["idempotency-key"]);
       const body = withoutNulls(request.body);
-      const { video, output_languages, title, callback_id, callback_url, ...rest } = body;
-      const length = translationLength(body, timing);
-      const options = {
-        ...rest,
-        ...(video.type === "asset_id" && { videoAssetId: video.asset_id }),
-      };
-      const inputs = output_languages.map((outputLanguage) => ({
-        ...translationInput(
-          "heygen-v3",
-          {
-            videoUrl: video.type === "url" ? video.url : undefined,
-            outputLanguage,
-            title,
-            callback_id,
-            callback_url,
-          },
-          options,
-        ),
-        ...length,
-      }));
+      const inputs = body.output_languages.map((language) => v3Input(body, language, timing));
       const created = await service.createAll(inputs, {
         owner: ownerOf(request),
         idempotencyKey: key,
@@ -132,8 +114,32 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
   );
 };
 
+/** The job `POST /v3/video-translations` makes for one of `body`'s output languages. */
+export function v3Input(
+  body: ReturnType<typeof withoutNulls<V3CreateBody>>,
+  outputLanguage: string,
+  timing: VideoTiming,
+): CreateJobInput {
+  const { video, output_languages: _languages, title, callback_id, callback_url, ...rest } = body;
+  const options = { ...rest, ...(video.type === "asset_id" && { videoAssetId: video.asset_id }) };
+  return {
+    ...translationInput(
+      "heygen-v3",
+      {
+        videoUrl: video.type === "url" ? video.url : undefined,
+        outputLanguage,
+        title,
+        callback_id,
+        callback_url,
+      },
+      options,
+    ),
+    ...translationLength(body, timing),
+  };
+}
+
 /** The body without its null fields: HeyGen's nullable fields say nothing when null. */
-function withoutNulls<T extends object>(body: T): { [K in keyof T]: Exclude<T[K], null> } {
+export function withoutNulls<T extends object>(body: T): { [K in keyof T]: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null)) as {
     [K in keyof T]: Exclude<T[K], null>;
   };

@@ -51,4 +51,32 @@ export interface JobRecord extends TranslationFields {
   owner?: string;
   /** Fault settings for the requests about this job, overriding the server's. */
   faults?: FaultOverrides;
+  /** Set when the job is one item of a batch: which batch, and where in it. */
+  batch?: BatchPlace;
+  /** On a batch's first job only: the batch as a whole (its id is derived from this job's). */
+  batchHead?: BatchHead;
+  /** Milliseconds since the epoch; a deleted job is found by no API, and goes with retention. */
+  deletedAt?: number;
 }
+
+/** Where a job stands in a batch. */
+export interface BatchPlace {
+  id: string;
+  /** Zero-based, in the order the batch listed its items. */
+  index: number;
+}
+
+/** A batch, kept on its first job's record: no store holds batches of their own. */
+export interface BatchHead {
+  /** How many items (jobs) the batch asked for. */
+  total: number;
+  title?: string;
+  callbackUrl?: string;
+  /**
+   * Each item's job id, or why it could not be made, in order; written once every item was
+   * tried. Until then the items after the first read as queued, with no job yet.
+   */
+  items?: BatchItem[];
+}
+
+export type BatchItem = { jobId: string } | { error: JobFailure };

@@ -19,7 +19,7 @@ import {
 import { JOB_ID_PATTERN, newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
 import type { Random } from "./random.js";
-import type { JobRecord, TranslationFields } from "./record.js";
+import type { BatchHead, BatchPlace, JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
 import type { AddressPolicy } from "../webhooks/address-policy.js";
 import { checkWebhookUrl } from "../webhooks/url.js";
@@ -75,6 +75,8 @@ export interface CreateJobInput extends TranslationFields {
   latencyMs?: number | number[];
   /** Where a signed webhook goes when the job ends: an http(s) URL. */
   callbackUrl?: string;
+  batch?: BatchPlace;
+  batchHead?: BatchHead;
 }
 
 /** Who is creating a job, and how to recognise a retry of the same creation. */
@@ -130,6 +132,13 @@ export interface JobPage {
   nextCursor: string | null;
 }
 
+/** A page of records, as of `at`, for the routes that show jobs in another shape. */
+export interface RecordPage {
+  records: JobRecord[];
+  at: number;
+  nextCursor: string | null;
+}
+
 /** Creates, reads, lists and cancels jobs on any store; every state is derived from the clock. */
 export class JobService {
   readonly #options: JobServiceOptions;
@@ -150,6 +159,11 @@ export class JobService {
   /** How many of the jobs this service created carry fault overrides. */
   get jobsWithFaultOverrides(): number {
     return this.#withFaultOverrides;
+  }
+
+  /** The service's clock, ms since the epoch: the moment routes render the records they read. */
+  now(): number {
+    return this.#options.now();
   }
 
   /** The `/status` job as of now. */
@@ -285,9 +299,14 @@ export class JobService {
 
   /**
    * The record of each id, in the order asked; undefined where there is none or `owner` may not
-   * see it. One read of the store for them all when it can.
+   * see it. One read of the store for them all when it can. With `deleted`, deleted jobs are
+   * found too (a batch outlives its first job).
    */
-  async findMany(ids: readonly string[], owner?: string): Promise<Array<JobRecord | undefined>> {
+  async findMany(
+    ids: readonly string[],
+    owner?: string,
+    { deleted = false }: { deleted?: boolean } = {},
+  ): Promise<Array<JobRecord | undefined>> {
     const { store } = this.#options;
     const valid = ids.filter((id) => JOB_ID_PATTERN.test(id));
     const records =
@@ -296,17 +315,24 @@ export class JobService {
         : await store.getMany(valid);
     const byId = new Map<string, JobRecord>();
     for (const record of records) {
-      if (record !== undefined && visibleTo(record, owner)) byId.set(record.id, record);
+      if (record === undefined) continue;
+      if (deleted ? ownedBy(record, owner) : visibleTo(record, owner)) byId.set(record.id, record);
     }
     return ids.map((id) => byId.get(id));
   }
 
   /** One page in creation order. With `status`, filtering is on the state at this moment. */
-  async list({ limit, cursor, status, owner }: ListJobsInput): Promise<JobPage> {
+  async list(input: ListJobsInput): Promise<JobPage> {
+    const { records, at, nextCursor } = await this.listRecords(input);
+    return { data: records.map((record) => toJobView(record, at)), nextCursor };
+  }
+
+  /** `list`, as records and the moment they were read. */
+  async listRecords({ limit, cursor, status, owner }: ListJobsInput): Promise<RecordPage> {
     let after = cursor === undefined ? undefined : await this.#resolveCursor(cursor, owner);
     // One reading of the clock, so a page is a consistent snapshot.
-    const now = this.#options.now();
-    const data: JobView[] = [];
+    const at = this.#options.now();
+    const records: JobRecord[] = [];
     // One record beyond the page tells whether another page exists.
     const batchSize = limit + 1;
     for (;;) {
@@ -316,13 +342,46 @@ export class JobService {
       });
       for (const record of batch) {
         if (!visibleTo(record, owner)) continue;
-        if (status !== undefined && deriveState(record, now).status !== status) continue;
-        if (data.length === limit) return { data, nextCursor: encodeCursor(data.at(-1)!.id) };
-        data.push(toJobView(record, now));
+        if (status !== undefined && deriveState(record, at).status !== status) continue;
+        if (records.length === limit) {
+          return { records, at, nextCursor: encodeCursor(records.at(-1)!.id) };
+        }
+        records.push(record);
       }
-      if (batch.length < batchSize) return { data, nextCursor: null };
+      if (batch.length < batchSize) return { records, at, nextCursor: null };
       after = batch.at(-1)!.id;
     }
+  }
+
+  /**
+   * Changes a job's record with `edit` (which must keep its id, owner and timing): a title, a
+   * batch's item list. 404 `job_not_found` as `get`.
+   */
+  async revise(
+    id: string,
+    owner: string | undefined,
+    edit: (record: JobRecord) => JobRecord,
+  ): Promise<JobSnapshot> {
+    const record = edit(await this.#find(id, owner));
+    await this.#options.store.update(record);
+    return { record, at: this.#options.now() };
+  }
+
+  /**
+   * Deletes a job: a pending one is cancelled first (so whoever waits on it hears), then no API
+   * finds it again. The record itself goes with retention, like every ended job's.
+   */
+  async delete(id: string, owner?: string): Promise<void> {
+    const { record } = await this.get(id, owner);
+    if (deriveState(record, this.#options.now()).status === "pending") {
+      try {
+        await this.cancel(id, owner);
+      } catch (error) {
+        // It ended meanwhile: nothing left to stop.
+        if (!(error instanceof ApiError && error.code === "job_not_pending")) throw error;
+      }
+    }
+    await this.revise(id, owner, (current) => ({ ...current, deletedAt: this.#options.now() }));
   }
 
   async cancel(id: string, owner?: string): Promise<JobSnapshot> {
@@ -460,6 +519,8 @@ export class JobService {
       ...(input.owner !== undefined && { owner: input.owner }),
       ...(input.faults !== undefined && { faults: input.faults }),
       ...(input.callbackUrl !== undefined && { callbackUrl: input.callbackUrl }),
+      ...(input.batch !== undefined && { batch: input.batch }),
+      ...(input.batchHead !== undefined && { batchHead: input.batchHead }),
     };
   }
 
@@ -479,8 +540,15 @@ export class JobService {
   }
 }
 
-/** With auth off (`owner` undefined) every job is visible; with it, only the owner's. */
+/**
+ * With auth off (`owner` undefined) every job is visible; with it, only the owner's. A deleted
+ * job is visible to nobody.
+ */
 function visibleTo(record: JobRecord, owner: string | undefined): boolean {
+  return record.deletedAt === undefined && ownedBy(record, owner);
+}
+
+function ownedBy(record: JobRecord, owner: string | undefined): boolean {
   return owner === undefined || record.owner === owner;
 }
 
