@@ -12,8 +12,9 @@ import {
 import { installV2ErrorEnvelope } from "../heygen/v2-errors.js";
 import { toV2View, v2Envelope } from "../heygen/v2-view.js";
 import type { JobService } from "../jobs/service.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import { readWithWait, type LiveOptions } from "./live.js";
+import { LONG_POLL } from "./openapi-text.js";
 
 export interface HeygenRoutesOptions {
   service: JobService;
@@ -47,6 +48,11 @@ export const heygenV2Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
     V2_PATH,
     {
       schema: {
+        summary: "Create a video translation (HeyGen v2 shape)",
+        description:
+          "HeyGen's v2 request and envelope, over the simulator's own jobs: the same durations, " +
+          "outcomes, limits and faults. See docs/heygen.md for what is faithful and what is a choice.",
+        tags: ["heygen-v2"],
         body: v2CreateBodySchema,
         response: {
           200: v2CreatedSchema,
@@ -80,7 +86,13 @@ export const heygenV2Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
   app.get<{ Params: { id: string } }>(
     `${V2_PATH}/:id`,
     {
+      config: { jobParam: "id" },
       schema: {
+        summary: "Read a video translation (HeyGen v2 shape)",
+        description:
+          "Status `pending`, `running`, `success` or `failed`. Pending answers carry " +
+          `\`Retry-After\` and \`Poll-After-Ms\`, extensions of ours. ${LONG_POLL}`,
+        tags: ["heygen-v2"],
         params: translationIdParamsSchema,
         response: { 200: v2StatusSchema, ...heygenErrorResponses(v2ErrorSchema, 404) },
       },

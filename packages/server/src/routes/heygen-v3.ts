@@ -12,9 +12,10 @@ import {
 } from "../heygen/schemas.js";
 import { toV3View } from "../heygen/v3-view.js";
 import { readIdempotencyKey } from "../jobs/idempotency.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import type { HeygenRoutesOptions } from "./heygen-v2.js";
 import { readWithWait } from "./live.js";
+import { LONG_POLL } from "./openapi-text.js";
 
 interface V3CreateBody extends TranslationRequest {
   video: { type: "url"; url: string } | { type: "asset_id"; asset_id: string };
@@ -46,6 +47,11 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
     V3_PATH,
     {
       schema: {
+        summary: "Create a video translation (HeyGen v3 shape)",
+        description:
+          "HeyGen's v3 request and envelope, over the simulator's own jobs. Takes an " +
+          "`Idempotency-Key`: a retry with the same key and body gets the same job.",
+        tags: ["heygen-v3"],
         headers: v3CreateHeadersSchema,
         body: v3CreateBodySchema,
         response: {
@@ -84,7 +90,11 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRoutesOptions> = async (
   app.get<{ Params: { id: string } }>(
     `${V3_PATH}/:id`,
     {
+      config: { jobParam: "id" },
       schema: {
+        summary: "Read a video translation (HeyGen v3 shape)",
+        description: `Status \`pending\`, \`running\`, \`completed\` or \`failed\`. ${LONG_POLL}`,
+        tags: ["heygen-v3"],
         params: translationIdParamsSchema,
         response: { 200: v3StatusSchema, ...heygenErrorResponses(v3ErrorSchema, 404) },
       },
