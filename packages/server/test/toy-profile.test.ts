@@ -95,3 +95,15 @@ describe("an API profile registered as one plugin", () => {
     expect(paths["/toy/tasks/{task_id}"]?.get?.summary).toBe("Read a toy task");
   });
 });
+
+describe("a route's declared facts", () => {
+  it("are checked as the route is added: jobParam must be one of its path parameters", async () => {
+    const { app } = toyApp();
+    void app.register(async (scope) => {
+      scope.get("/toy/broken/:id", { config: { jobParam: "task_id" } }, async () => ({}));
+    });
+    await expect(app.ready()).rejects.toThrow(
+      'GET /toy/broken/:id: config.jobParam is "task_id", not one of its path parameters',
+    );
+  });
+});

@@ -171,10 +171,19 @@ function reset(request: FastifyRequest, reply: FastifyReply): void {
 /**
  * Registers `faults`' hooks for every route: `prepare` as the request arrives (onRequest, after
  * the auth plugin's and before the rate limit's: register it between them) and `inject` once
- * every onRequest hook has run, after the 401 (preParsing, before any body is read).
+ * every onRequest hook has run, after the 401 (preParsing, before any body is read). A route whose
+ * `config.jobParam` is not one of its path parameters is refused as it is added.
  */
 export const faultsPlugin = fp<{ faults: Faults }>(
   async (app, { faults }) => {
+    app.addHook("onRoute", ({ method, url, config }) => {
+      const param = config?.jobParam;
+      if (param !== undefined && !url.split("/").includes(`:${param}`)) {
+        throw new TypeError(
+          `${String(method)} ${url}: config.jobParam is ${JSON.stringify(param)}, not one of its path parameters`,
+        );
+      }
+    });
     app.addHook("onRequest", faults.prepare);
     app.addHook("preParsing", faults.inject);
   },
