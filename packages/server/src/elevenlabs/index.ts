@@ -1,5 +1,6 @@
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import fp from "fastify-plugin";
 import { ApiError } from "../errors.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobSnapshot } from "../jobs/service.js";
@@ -41,12 +42,10 @@ type DubbingForm = Partial<Record<DubbingField, string>>;
 /**
  * ElevenLabs' dubbing: create (a multipart form), read, delete. The jobs are the ones `/jobs`
  * serves (`app.jobs`: register it after the core plugin); auth is `xi-api-key` against the same
- * keys; every error is in ElevenLabs' shape.
+ * keys; every error is in ElevenLabs' shape. Encapsulated: its form parser and error shape stay
+ * on its own routes.
  */
-export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
-  app,
-  { vendorHints = false },
-) => {
+const dubbing: FastifyPluginAsync<ElevenlabsOptions> = async (app, { vendorHints = false }) => {
   const { jobs: service, live } = app;
   // Here only: the rest of the API takes JSON alone.
   await app.register(multipart);
@@ -168,6 +167,12 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
     return body;
   }
 };
+
+export const elevenlabsRoutes = fp(dubbing, {
+  name: "elevenlabs",
+  dependencies: ["core"],
+  encapsulate: true,
+});
 
 /** The fields the simulator does not act on, and the uploads, kept with the job. */
 function formMetadata(

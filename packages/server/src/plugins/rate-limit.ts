@@ -87,5 +87,5 @@ export const rateLimitPlugin = fp<RateLimitOptions>(
       );
     });
   },
-  { name: "rate-limit" },
+  { name: "rate-limit", dependencies: ["auth"] },
 );
