@@ -75,6 +75,7 @@ export const timelinePlugin = fp<TimelinePluginOptions>(
     function recordAnswer(request: FastifyRequest, reply: FastifyReply, route: RouteTimeline) {
       const { statusCode } = reply;
       const { answered } = request;
+      if (statusCode < 400 && answered === null) return;
       const endedAt = now();
       const at = request.timelineArrivedAt ?? endedAt;
       const mode = modeOf(route.kind, reply);
