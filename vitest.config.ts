@@ -28,7 +28,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["packages/client/test/**/*.test.ts", "packages/server/test/**/*.test.ts"],
+          include: [
+            "packages/client/test/**/*.test.ts",
+            "packages/server/test/**/*.test.ts",
+            "test/architecture/**/*.test.ts",
+          ],
           isolate: false,
         },
       },

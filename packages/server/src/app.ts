@@ -1,48 +1,43 @@
 import fastifyCors from "@fastify/cors";
 import Fastify, { type FastifyInstance } from "fastify";
 import { resolveAppOptions, type AppOptions } from "./app-options.js";
-import { ApiKeys } from "./auth/api-keys.js";
 import { EventStreams } from "./events/event-streams.js";
 import { JobWatch } from "./events/job-watch.js";
 import { LongPolls } from "./events/long-polls.js";
 import { MultiplexedStreams } from "./events/multiplexed-streams.js";
 import { Scheduler } from "./events/scheduler.js";
-import { Faults } from "./faults/plugin.js";
+import { Faults, faultsPlugin } from "./faults/plugin.js";
 import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
-import { openApiOptions, openApiRoutes, swagger } from "./openapi/document.js";
-import { describeRoute } from "./openapi/route-docs.js";
+import { openApiPlugin, openApiRoutes } from "./openapi/document.js";
 import { countJobs } from "./metrics/job-counts.js";
 import { Metrics } from "./metrics/metrics.js";
-import { metricsRoutes } from "./metrics/routes.js";
+import { metricsPlugin } from "./metrics/routes.js";
 import { withStdoutDestination } from "./logging/stdout.js";
 import { RequestLog } from "./logging/request-log.js";
-import { identifyCaller, installCallerField, requireApiKey } from "./plugins/auth.js";
+import { authPlugin } from "./plugins/auth.js";
 import { clientErrorHandler } from "./plugins/client-error.js";
 import { corsOptions, resolveCorsOrigins } from "./plugins/cors.js";
 import { trackConnections } from "./plugins/connections.js";
 import { handleFrameworkError, installErrorHandler } from "./plugins/error-handler.js";
 import { installJsonBody } from "./plugins/json-body.js";
 import { installNotFound } from "./plugins/not-found.js";
-import { rateLimiter } from "./plugins/rate-limit.js";
+import { rateLimitPlugin } from "./plugins/rate-limit.js";
 import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
 import { installRouteInfo } from "./plugins/public-routes.js";
+import { corePlugin } from "./routes/core.js";
 import { healthRoutes } from "./routes/health.js";
 import { heygenRoutes } from "./heygen/index.js";
 import { elevenlabsRoutes } from "./elevenlabs/index.js";
-import { jobRoutes } from "./routes/jobs.js";
-import { statusRoutes } from "./routes/status.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { MAX_WEBHOOKS_PER_OWNER, WebhookEndpoints } from "./webhooks/endpoints.js";
 import { resolveWebhookOptions } from "./webhooks/options.js";
 import { webhookTargets } from "./webhooks/target-options.js";
 import { openStorage } from "./store/storage.js";
-import { dashboardRoutes } from "./dashboard/routes.js";
 import { findDashboardDir } from "./dashboard/files.js";
-import { installTimelineHooks } from "./timeline/hooks.js";
+import { timelinePlugin } from "./timeline/plugin.js";
 import { TimelineRecorder } from "./timeline/recorder.js";
-import { timelineRoutes } from "./timeline/routes.js";
 
 /** How often a server on a shared or lasting store looks for webhook work left to it, in ms. */
 const WEBHOOK_POLL_INTERVAL_MS = 1_000;
@@ -79,14 +74,10 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   installRouteInfo(app);
-  installCallerField(app);
   installRequestIdHeader(app);
   installJsonBody(app);
   installErrorHandler(app);
   installNotFound(app);
-  // Before any route: these read their schemas as they are added.
-  app.addHook("onRoute", describeRoute);
-  void app.register(swagger, openApiOptions);
 
   // One scheduler for every wake-up in the server; see src/events/.
   const onError = (error: unknown) => app.log.error({ err: error }, "scheduled task failed");
@@ -180,7 +171,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     jobCounts: () => countJobs(store, now()),
     onError: (error) => app.log.error({ err: error }, "metrics: could not count jobs"),
   });
-  app.addHook("onResponse", metrics.onResponse);
   const faults = new Faults({
     settings: {
       rate: resolved.faultRate,
@@ -208,27 +198,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     changes,
     webhooks,
   });
-  installTimelineHooks(app, { recorder, now, legacyId: service.legacy().record.id });
-
-  // A request meets these in this order: who is calling (no answer yet), the draws and the added
-  // latency, the rate limit (by key, else by IP, so bad keys are limited too), 401 without a
-  // valid key, and last the fault, if one is drawn. Health checks skip them all.
-  // CORS goes first, once its plugin has loaded: a preflight is answered before all of these, and
-  // their answers carry the headers that let a page read them.
-  void app.register(fastifyCors, corsOptions(corsOrigins));
-  void app.after(() => {
-    app.addHook("onRequest", identifyCaller(new ApiKeys(resolved.apiKeys)));
-    app.addHook("onRequest", faults.prepare);
-    if (resolved.rateLimit > 0) {
-      app.addHook(
-        "onRequest",
-        rateLimiter(app, { max: resolved.rateLimit, now, redis: storage.redis }),
-      );
-    }
-    app.addHook("onRequest", requireApiKey);
-    app.addHook("onRequest", faults.inject);
-  });
-
   // Held, delayed, hung and slow requests, open streams and unused connections would keep
   // `close()` waiting: answer, end or drop them first.
   const dropIdleConnections = trackConnections(app);
@@ -246,25 +215,45 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     await storage.close();
   });
 
+  // The plugins. First the OpenAPI document, which reads the routes as they are added; then
+  // those whose hooks every route gets, in the order a request meets them: CORS (a preflight is
+  // answered before all of these, and their answers carry the headers that let a page read
+  // them), who is calling, the fault draws and the added latency, the rate limit (by key, else by
+  // IP, so bad keys are limited too); then, before any body is read, the 401 without a valid key
+  // and last the fault, if one is drawn. Public routes skip them all. Metrics and the timelines
+  // watch the answers.
+  void app.register(openApiPlugin);
+  void app.register(fastifyCors, corsOptions(corsOrigins));
+  void app.register(authPlugin, { apiKeys: resolved.apiKeys });
+  void app.register(faultsPlugin, { faults });
+  void app.register(rateLimitPlugin, { max: resolved.rateLimit, now, redis: storage.redis });
+  void app.register(metricsPlugin, { metrics });
+  const { dashboardDir } = options;
+  void app.register(timelinePlugin, {
+    recorder,
+    service,
+    now,
+    dashboardDir: dashboardDir === false ? undefined : (dashboardDir ?? findDashboardDir()),
+  });
+
+  // Then the routes, each plugin with its own.
   const live = { longPolls, streams, maxWaitSeconds: resolved.maxWaitSeconds };
   void app.register(healthRoutes, { ping });
-  void app.register(metricsRoutes, { metrics });
   void app.register(openApiRoutes);
-  void app.register(statusRoutes, { service, live });
-  void app.register(webhookRoutes, {
-    endpoints,
-    dispatcher: webhooks,
-    service,
-    policy: targets.policy,
-  });
-  void app.register(jobRoutes, {
+  void app.register(corePlugin, {
     service,
     live,
     multiplexed,
     now,
     maxListLimit: resolved.maxListLimit,
   });
-  // The same jobs in HeyGen's shapes; see docs/heygen.md.
+  void app.register(webhookRoutes, {
+    endpoints,
+    dispatcher: webhooks,
+    service,
+    policy: targets.policy,
+  });
+  // API profiles, one plugin each: the same jobs in vendors' shapes (docs/heygen.md).
   void app.register(heygenRoutes, {
     service,
     live,
@@ -275,11 +264,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     },
     webhooks: { endpoints, dispatcher: webhooks, policy: targets.policy },
   });
-  void app.register(elevenlabsRoutes, { service, live, vendorHints: resolved.vendorHints });
-  void app.register(timelineRoutes, { service, recorder });
-  const { dashboardDir } = options;
-  void app.register(dashboardRoutes, {
-    dir: dashboardDir === false ? undefined : (dashboardDir ?? findDashboardDir()),
-  });
+  void app.register(elevenlabsRoutes, { vendorHints: resolved.vendorHints });
   return app;
 }

@@ -1,11 +1,10 @@
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import fp from "fastify-plugin";
 import { ApiError } from "../errors.js";
 import { deriveState } from "../jobs/derive.js";
-import type { JobSnapshot, JobService } from "../jobs/service.js";
-import { ownerOf } from "../plugins/auth.js";
-import type { LiveOptions } from "../routes/live.js";
-import { noteAnswer } from "../timeline/hooks.js";
+import type { JobSnapshot } from "../jobs/service.js";
+import { ownerOf } from "../auth/caller.js";
 import { readVendorJob, setVendorHints, type VendorHints } from "../vendor/hints.js";
 import { installDetailErrors } from "./errors.js";
 import { DUBBING_FIELDS, fieldValue, type DubbingField } from "./fields.js";
@@ -22,8 +21,6 @@ import {
 import { toCreatedView, toDubbingView } from "./view.js";
 
 export interface ElevenlabsOptions {
-  service: JobService;
-  live: LiveOptions;
   /**
    * Whether these routes add the simulator's hints and honour `Prefer: wait`; the real API
    * does neither.
@@ -44,12 +41,12 @@ type DubbingForm = Partial<Record<DubbingField, string>>;
 
 /**
  * ElevenLabs' dubbing: create (a multipart form), read, delete. The jobs are the ones `/jobs`
- * serves; auth is `xi-api-key` against the same keys; every error is in ElevenLabs' shape.
+ * serves (`app.jobs`: register it after the core plugin); auth is `xi-api-key` against the same
+ * keys; every error is in ElevenLabs' shape. Encapsulated: its form parser and error shape stay
+ * on its own routes.
  */
-export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
-  app,
-  { service, live, vendorHints = false },
-) => {
+const dubbing: FastifyPluginAsync<ElevenlabsOptions> = async (app, { vendorHints = false }) => {
+  const { jobs: service, live } = app;
   // Here only: the rest of the API takes JSON alone.
   await app.register(multipart);
   installDetailErrors(app);
@@ -57,11 +54,12 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
   const hints: VendorHints = { enabled: vendorHints, live };
   const pathOf = (id: string) => `${PATH}/${encodeURIComponent(id)}`;
   const config = { apiKeyHeader: "xi-api-key" };
+  const jobConfig = { ...config, jobParam: "dubbing_id" };
 
   app.post<{ Body: DubbingForm }>(
     PATH,
     {
-      config,
+      config: { ...config, timelineKind: "create" },
       schema: {
         summary: "Dub a video or audio file (ElevenLabs shape)",
         description: `${FAITHFUL} Send \`source_url\` or \`file\`, and \`target_lang\`.`,
@@ -107,7 +105,7 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
   app.get<{ Params: { dubbing_id: string } }>(
     `${PATH}/:dubbing_id`,
     {
-      config,
+      config: { ...jobConfig, timelineKind: "read" },
       schema: {
         summary: "Read a dub (ElevenLabs shape)",
         description: `${FAITHFUL} Status \`dubbing\`, \`dubbed\` or \`failed\`.`,
@@ -130,7 +128,7 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
   app.delete<{ Params: { dubbing_id: string } }>(
     `${PATH}/:dubbing_id`,
     {
-      config,
+      config: { ...jobConfig, timelineKind: "cancel" },
       schema: {
         summary: "Delete a dub (ElevenLabs shape)",
         description: `${FAITHFUL} A dub still running is cancelled; a finished one is kept.`,
@@ -140,13 +138,13 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
         response: { 200: dubbingDeletedSchema, ...detailErrorResponses(404) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { dubbing_id: id } = request.params;
       const owner = ownerOf(request);
       const snapshot = await service.get(id, owner);
       const pending = deriveState(snapshot.record, snapshot.at).status === "pending";
       const after = pending ? await stop(id, owner, snapshot) : snapshot;
-      noteAnswer(reply, after.record, deriveState(after.record, after.at), 200);
+      request.answered = { record: after.record, state: deriveState(after.record, after.at) };
       return { status: "ok" };
     },
   );
@@ -161,14 +159,20 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
     }
   }
 
-  /** Notes the answer on the job's timeline, adds the hints when on, and sends `body`. */
+  /** Leaves the job answered on the request, adds the hints when on, and sends `body`. */
   function answer<T>(reply: FastifyReply, snapshot: JobSnapshot, body: T): T {
     const { record, at } = snapshot;
-    noteAnswer(reply, record, deriveState(record, at), 200);
+    reply.request.answered = { record, state: deriveState(record, at) };
     setVendorHints(reply, snapshot, pathOf(record.id), hints);
     return body;
   }
 };
+
+export const elevenlabsRoutes = fp(dubbing, {
+  name: "elevenlabs",
+  dependencies: ["core"],
+  encapsulate: true,
+});
 
 /** The fields the simulator does not act on, and the uploads, kept with the job. */
 function formMetadata(

@@ -1,11 +1,11 @@
 import type { Socket } from "node:net";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
-import { callerOf, isPublicRequest } from "../plugins/auth.js";
+import { callerOf, isPublicRequest } from "../auth/caller.js";
 import { routeOf } from "../plugins/public-routes.js";
-import { noteError } from "../timeline/hooks.js";
 import { FaultCounter } from "./counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
 import { Delays } from "./delays.js";
@@ -17,15 +17,6 @@ import { Dribbles, truncate } from "./shape.js";
 
 /** Set on every fault answer that has headers, so integrators can tell it from the truth. */
 export const FAULT_HEADER = "x-injected-fault";
-
-// Requests "about a job", and the param naming it: a job's overrides apply to these.
-const JOB_ROUTES = new Map([
-  ["/jobs/:id", "id"],
-  ["/jobs/:id/events", "id"],
-  ["/v2/video_translate/:id", "id"],
-  ["/v3/video-translations/:video_translation_id", "video_translation_id"],
-  ["/v1/dubbing/:dubbing_id", "dubbing_id"],
-]);
 
 export interface FaultsOptions {
   /** The server's settings; a job's overrides win for the requests about it. */
@@ -54,8 +45,10 @@ interface Plan {
 }
 
 /**
- * Faults on demand, as two onRequest hooks around auth and the rate limit:
+ * Faults on demand, as two hooks around auth and the rate limit (see `faultsPlugin`):
  * `prepare` (draws, the job's overrides, the added latency) and `inject` (the fault itself).
+ * A request is about a job, and takes that job's overrides, when its route declares
+ * `config.jobParam`.
  * A fault replaces one answer, never a job's record: the replacing kinds and `reset`/`hang`
  * answer before the handler runs, so nothing is created or cancelled; `truncated` and `slow`
  * mangle the real answer in transit.
@@ -75,8 +68,9 @@ export class Faults {
   }
 
   /**
-   * onRequest, first: takes the request's draws at arrival (so the n-th request's fate depends
-   * only on the seed and n, whatever the latency), finds the job's overrides, waits the latency.
+   * onRequest, once the caller is known: takes the request's draws at arrival (so the n-th
+   * request's fate depends only on the seed and n, whatever the latency), finds the job's
+   * overrides, waits the latency.
    * Every request but health checks is delayed; only known routes can be faulted.
    */
   prepare = async (request: FastifyRequest): Promise<void> => {
@@ -93,7 +87,7 @@ export class Faults {
     if (latencyMs > 0) await this.delays.wait(latencyMs);
   };
 
-  /** onRequest, after auth and the rate limit: answers with a fault, or lets the truth through. */
+  /** After auth and the rate limit (preParsing): answers with a fault, or lets the truth through. */
   inject = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const plan = this.#plans.get(request);
     const kind = plan === undefined ? undefined : decideFault(plan.settings, plan.draws);
@@ -105,7 +99,6 @@ export class Faults {
     this.#record(request, kind);
     const canned = faultResponse(kind);
     if (canned !== undefined) {
-      noteError(reply, canned.statusCode);
       reply.code(canned.statusCode).headers(canned.headers).header(FAULT_HEADER, kind);
       void reply.send(canned.body);
       return;
@@ -141,15 +134,14 @@ export class Faults {
   #mayBeOverridden(request: FastifyRequest): boolean {
     const { mayHaveOverrides } = this.#options;
     if (mayHaveOverrides !== undefined && !mayHaveOverrides()) return false;
-    const url = routeOf(request).url;
-    const param = url === undefined ? undefined : JOB_ROUTES.get(url);
+    const param = routeOf(request).config.jobParam;
     if (param === undefined || !callerOf(request).authorized) return false;
     return typeof (request.params as Record<string, unknown>)[param] === "string";
   }
 
   /** The settings for a request `#mayBeOverridden`: the server's, with the job's overrides. */
   async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
-    const param = JOB_ROUTES.get(routeOf(request).url!)!;
+    const param = routeOf(request).config.jobParam!;
     const id = (request.params as Record<string, string>)[param]!;
     const job = await this.#options.findJob(id, callerOf(request).owner);
     return withOverrides(this.#options.settings, job?.faults);
@@ -175,3 +167,25 @@ function reset(request: FastifyRequest, reply: FastifyReply): void {
   }
   reply.raw.destroy();
 }
+
+/**
+ * Registers `faults`' hooks for every route: `prepare` as the request arrives (onRequest, after
+ * the auth plugin's and before the rate limit's: register it between them) and `inject` once
+ * every onRequest hook has run, after the 401 (preParsing, before any body is read). A route whose
+ * `config.jobParam` is not one of its path parameters is refused as it is added.
+ */
+export const faultsPlugin = fp<{ faults: Faults }>(
+  async (app, { faults }) => {
+    app.addHook("onRoute", ({ method, url, config }) => {
+      const param = config?.jobParam;
+      if (param !== undefined && !url.split("/").includes(`:${param}`)) {
+        throw new TypeError(
+          `${String(method)} ${url}: config.jobParam is ${JSON.stringify(param)}, not one of its path parameters`,
+        );
+      }
+    });
+    app.addHook("onRequest", faults.prepare);
+    app.addHook("preParsing", faults.inject);
+  },
+  { name: "faults", dependencies: ["auth"] },
+);

@@ -2,8 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
 import { readIdempotencyKey } from "../jobs/idempotency.js";
 import type { BatchItem, JobRecord } from "../jobs/record.js";
-import type { CreateJobInput } from "../jobs/service.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
 import {
   batchIdOf,

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
 import { v3StatusSchema } from "./schemas.js";
 import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
 import { v3StatusSchema } from "./schemas.js";
 import { coerceLimit } from "./query.js";

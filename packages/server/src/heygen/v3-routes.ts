@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import { readVendorJob, setVendorHints } from "../vendor/hints.js";
 import { heygenIdempotency, readHeygenKey } from "./idempotency.js";
 import type { HeygenRouteOptions } from "./index.js";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
 import type { JobRecord } from "../jobs/record.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
 import { batchItemViews, headJobIdOf, itemJobIds } from "./batch.js";
 import { itemStatus, type ItemError, type ItemStatus } from "./item-status.js";

@@ -1,8 +1,10 @@
 import swagger, { type FastifyDynamicSwaggerOptions } from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyPluginAsync } from "fastify";
+import fp from "fastify-plugin";
 import { markRoutesPublic } from "../plugins/public-routes.js";
 import { SERVER_VERSION } from "../version.js";
+import { describeResponses } from "./route-docs.js";
 
 /** Where the generated OpenAPI document is served. */
 export const OPENAPI_PATH = "/openapi.json";
@@ -16,11 +18,8 @@ const DESCRIPTION = [
   "This document is generated from the schemas the server validates and serializes with.",
 ].join(" ");
 
-/**
- * Options for `@fastify/swagger`, which collects every route's schemas into an OpenAPI 3.1
- * document. Register it before the routes it describes: it reads them as they are added.
- */
-export const openApiOptions: FastifyDynamicSwaggerOptions = {
+/** Options for `@fastify/swagger`, which collects every route's schemas into an OpenAPI 3.1 document. */
+const openApiOptions: FastifyDynamicSwaggerOptions = {
   openapi: {
     openapi: "3.1.0",
     info: {
@@ -41,9 +40,23 @@ export const openApiOptions: FastifyDynamicSwaggerOptions = {
   },
 };
 
-export { swagger };
+/**
+ * Collects the OpenAPI document of every route registered after this plugin, from each route's
+ * own schemas and text (`summary`, `description`, `tags`). Register it before any route: it
+ * reads them as they are added. `openApiRoutes` serves it.
+ */
+export const openApiPlugin = fp(
+  async (app) => {
+    app.addHook("onRoute", describeResponses);
+    await app.register(swagger, openApiOptions);
+  },
+  { name: "openapi" },
+);
 
-/** Serves the document and the reference page, to anyone (see `isPublicRoute`). */
+/**
+ * Serves the document and its reference page, to anyone (see `isPublicRoute`). Register it
+ * with the routes, after the plugins whose hooks every answer goes through (CORS, metrics).
+ */
 export const openApiRoutes: FastifyPluginAsync = async (app) => {
   markRoutesPublic(app, { hide: true });
   app.get(OPENAPI_PATH, async () => app.swagger());

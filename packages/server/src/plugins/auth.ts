@@ -1,73 +1,43 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { presentedKey, type ApiKeys } from "../auth/api-keys.js";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { ApiKeys, presentedKey } from "../auth/api-keys.js";
+import { callerOf, type Caller } from "../auth/caller.js";
 import { isPublicRoute, routeOf } from "./public-routes.js";
 import { sendError } from "./send-error.js";
-
-/** Who sent a request, as far as auth is concerned. */
-export interface Caller {
-  /** The owner id of a valid key; undefined when auth is off (or the key is not valid). */
-  owner: string | undefined;
-  /** Whether the request may proceed: auth is off, or it carries a valid key. */
-  authorized: boolean;
-  /** Why it may not, for the 401. */
-  problem?: string;
-  /** What rate limits count against: the owner, else the client's IP. */
-  limitKey: string;
-  /** A public route's request (see `isPublicRoute`): no key, latency, rate limit or fault. */
-  public?: boolean;
-}
 
 declare module "fastify" {
   interface FastifyContextConfig {
     /** The header a route reads the API key from, instead of `X-Api-Key` (`xi-api-key`). */
     apiKeyHeader?: string;
   }
-  interface FastifyRequest {
-    /** Set by `identifyCaller`; read it through `callerOf`. */
-    caller: Caller | null;
-  }
 }
 
-/** Declares the field `identifyCaller` fills (cheaper than a WeakMap entry per request). */
-export function installCallerField(app: FastifyInstance): void {
-  app.decorateRequest("caller", null);
-}
-
-/** The caller `identifyCaller` found; nobody is authorized when it has not run (fail closed). */
-export function callerOf(request: FastifyRequest): Caller {
-  return (
-    request.caller ?? {
-      owner: undefined,
-      authorized: false,
-      problem: "Unauthorized",
-      limitKey: `ip:${request.ip}`,
-    }
-  );
-}
-
-/** Whether the request is for a public route, as `identifyCaller` found. */
-export function isPublicRequest(request: FastifyRequest): boolean {
-  return request.caller?.public === true;
-}
-
-/** The owner whose jobs the request may see; undefined means all (auth off). */
-export function ownerOf(request: FastifyRequest): string | undefined {
-  return callerOf(request).owner;
+export interface AuthOptions {
+  /** The keys accepted; none turns auth off. */
+  apiKeys: readonly string[];
 }
 
 /**
- * onRequest: works out who is calling, without answering yet, so that latency and the rate limit
- * (by key, else by IP) apply before a 401 does.
+ * API keys for every route but public ones. Who is calling is worked out as the request arrives
+ * (onRequest), without answering yet, so that latency and the rate limit (by key, else by IP)
+ * apply before a 401 does; the 401 comes once the other plugins' onRequest hooks have run
+ * (preParsing, still before any body is read).
  */
-export function identifyCaller(keys: ApiKeys) {
-  return async (request: FastifyRequest): Promise<void> => {
-    request.caller = identify(keys, request);
-  };
-}
+export const authPlugin = fp<AuthOptions>(
+  async (app, { apiKeys }) => {
+    const keys = new ApiKeys(apiKeys);
+    // A declared field keeps every request's shape stable (cheaper than a WeakMap entry).
+    app.decorateRequest("caller", null);
+    app.addHook("onRequest", async (request) => {
+      request.caller = identify(keys, request);
+    });
+    app.addHook("preParsing", requireApiKey);
+  },
+  { name: "auth" },
+);
 
 function identify(keys: ApiKeys, request: FastifyRequest): Caller {
   const ip = `ip:${request.ip}`;
-  // Read once here: each look at the route's options builds an object.
   if (isPublicRoute(request))
     return { owner: undefined, authorized: true, limitKey: ip, public: true };
   if (!keys.enabled) return { owner: undefined, authorized: true, limitKey: ip };
@@ -81,14 +51,12 @@ function identify(keys: ApiKeys, request: FastifyRequest): Caller {
     : { owner, authorized: true, limitKey: owner };
 }
 
-/** onRequest: 401 `unauthorized` with `WWW-Authenticate: Bearer` unless the caller may proceed. */
-export async function requireApiKey(
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
+/** 401 `unauthorized` with `WWW-Authenticate: Bearer` unless the caller may proceed. */
+async function requireApiKey(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { authorized, problem } = callerOf(request);
-  if (authorized) return undefined;
+  if (authorized) return;
   reply.header("www-authenticate", "Bearer");
-  // Once a reply is sent, Fastify runs no further hook and no handler.
-  return sendError(reply, "unauthorized", problem ?? "Unauthorized");
+  // Once a reply is sent, Fastify runs no further hook and no handler. Nothing is returned: a
+  // preParsing hook's result would replace the body stream.
+  void sendError(reply, "unauthorized", problem ?? "Unauthorized");
 }

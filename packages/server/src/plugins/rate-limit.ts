@@ -1,14 +1,13 @@
 import fastifyRateLimit from "@fastify/rate-limit";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import type { Redis } from "ioredis";
-import { callerOf, isPublicRequest } from "./auth.js";
+import { callerOf, isPublicRequest } from "../auth/caller.js";
 import { sendError } from "./send-error.js";
 
 const WINDOW_MS = 1_000;
 /** Counters kept at most; the least recently seen key goes first (as the plugin's own store). */
 const MAX_TRACKED_KEYS = 10_000;
 
-type Limiter = ReturnType<FastifyInstance["createRateLimit"]>;
 type IncrCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
 /**
@@ -42,7 +41,7 @@ function clockStore(now: () => number) {
 }
 
 export interface RateLimitOptions {
-  /** Requests per second per API key (per IP without one). */
+  /** Requests per second per API key (per IP without one); 0 turns the limit off. */
   max: number;
   now: () => number;
   /**
@@ -53,41 +52,40 @@ export interface RateLimitOptions {
 }
 
 /**
- * Registers @fastify/rate-limit (with its Redis store when the server shares a Redis) (global off: it would hook routes only, after our auth) and
- * returns an onRequest hook that applies it to every request but health checks, 404s included.
- * Past the limit: 429 `rate_limited` with `Retry-After`; every counted response carries the
- * `x-ratelimit-*` headers.
+ * Applies @fastify/rate-limit (with its Redis store when the server shares a Redis) to every
+ * request but public ones, 404s included, in an onRequest hook of ours (the plugin's global mode
+ * would hook routes only, after our auth). Past the limit: 429 `rate_limited` with
+ * `Retry-After`; every counted response carries the `x-ratelimit-*` headers.
  */
-export function rateLimiter(app: FastifyInstance, { max, now, redis }: RateLimitOptions) {
-  void app.register(fastifyRateLimit, {
-    global: false,
-    ...(redis === undefined
-      ? { store: clockStore(now) }
-      : { redis: redis.client, nameSpace: `${redis.prefix}rate:` }),
-  });
-  let limiter: Limiter | undefined;
-  // The plugin's decorator exists once it has loaded.
-  app.addHook("onReady", async () => {
-    limiter = app.createRateLimit({
+export const rateLimitPlugin = fp<RateLimitOptions>(
+  async (app, { max, now, redis }) => {
+    if (max <= 0) return;
+    await app.register(fastifyRateLimit, {
+      global: false,
+      ...(redis === undefined
+        ? { store: clockStore(now) }
+        : { redis: redis.client, nameSpace: `${redis.prefix}rate:` }),
+    });
+    const limiter = app.createRateLimit({
       max,
       timeWindow: WINDOW_MS,
       keyGenerator: (request) => callerOf(request).limitKey,
     });
-  });
-
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (limiter === undefined || isPublicRequest(request)) return;
-    const result = await limiter(request);
-    if (result.isAllowed) return;
-    reply.header("x-ratelimit-limit", String(result.max));
-    reply.header("x-ratelimit-remaining", String(result.remaining));
-    reply.header("x-ratelimit-reset", String(result.ttlInSeconds));
-    if (!result.isExceeded) return;
-    reply.header("retry-after", String(Math.max(1, result.ttlInSeconds)));
-    return sendError(
-      reply,
-      "rate_limited",
-      `Rate limit of ${result.max} requests per second exceeded; retry in ${Math.max(1, result.ttlInSeconds)} s`,
-    );
-  };
-}
+    app.addHook("onRequest", async (request, reply) => {
+      if (isPublicRequest(request)) return;
+      const result = await limiter(request);
+      if (result.isAllowed) return;
+      reply.header("x-ratelimit-limit", String(result.max));
+      reply.header("x-ratelimit-remaining", String(result.remaining));
+      reply.header("x-ratelimit-reset", String(result.ttlInSeconds));
+      if (!result.isExceeded) return;
+      reply.header("retry-after", String(Math.max(1, result.ttlInSeconds)));
+      return sendError(
+        reply,
+        "rate_limited",
+        `Rate limit of ${result.max} requests per second exceeded; retry in ${Math.max(1, result.ttlInSeconds)} s`,
+      );
+    });
+  },
+  { name: "rate-limit", dependencies: ["auth"] },
+);

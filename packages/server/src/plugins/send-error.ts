@@ -1,6 +1,5 @@
 import type { FastifyReply } from "fastify";
 import { ERROR_STATUS, errorBody, type ErrorCode } from "../errors.js";
-import { noteError } from "../timeline/hooks.js";
 
 export interface ErrorReply {
   statusCode: number;
@@ -14,7 +13,6 @@ export function sendError(
   message: string,
   statusCode: number = ERROR_STATUS[code],
 ) {
-  noteError(reply, statusCode);
   return reply
     .code(statusCode)
     .type("application/json; charset=utf-8")

@@ -5,7 +5,7 @@ import { retryAfterSeconds } from "../jobs/hints.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobService } from "../jobs/service.js";
 import { toJobView, type JobView } from "../jobs/view.js";
-import { answerNoter } from "../timeline/hooks.js";
+import type { AnsweredJob } from "../route-facts.js";
 import { pollHintFor } from "./job-reply.js";
 import { varyOnPrefer, type LiveOptions } from "./live.js";
 import { preferredWait } from "./prefer.js";
@@ -82,14 +82,15 @@ export async function readBatch(
   const at = now();
   const pollAfterMs: Record<string, number> = {};
   const data: JobView[] = [];
-  const note = answerNoter(reply, 200);
+  const answered: AnsweredJob[] = [];
   for (const record of found) {
     const state = deriveState(record, at);
-    note?.(record, state);
+    answered.push({ record, state });
     const hint = pollHintFor(record, at, state);
     if (hint !== undefined) pollAfterMs[record.id] = hint;
     data.push(toJobView(record, at, state));
   }
+  request.answered = answered;
   const soonest = Math.min(...Object.values(pollAfterMs));
   if (Number.isFinite(soonest)) {
     reply.header("poll-after-ms", String(soonest));

@@ -11,6 +11,8 @@ export interface HealthRoutesOptions {
   ping: () => Promise<void>;
 }
 
+const TAGS = ["health"];
+
 const okSchema = {
   type: "object",
   required: ["status"],
@@ -25,12 +27,23 @@ const okSchema = {
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { ping }) => {
   app.get(
     HEALTH_PATH,
-    { config: { public: true }, schema: { response: { 200: okSchema } } },
+    {
+      config: { public: true },
+      schema: { summary: "Liveness check", tags: TAGS, response: { 200: okSchema } },
+    },
     async () => ({ status: "ok" }),
   );
   app.get(
     READY_PATH,
-    { config: { public: true }, schema: { response: { 200: okSchema, 503: errorBodySchema } } },
+    {
+      config: { public: true },
+      schema: {
+        summary: "Readiness check",
+        description: "503 `not_ready` while the job store does not answer.",
+        tags: TAGS,
+        response: { 200: okSchema, 503: errorBodySchema },
+      },
+    },
     async (request) => {
       try {
         await ping();

@@ -4,7 +4,6 @@ import { estimateTimes } from "../jobs/estimate.js";
 import { pollHintMs, retryAfterSeconds } from "../jobs/hints.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobSnapshot } from "../jobs/service.js";
-import { noteAnswer } from "../timeline/hooks.js";
 
 /**
  * `Link` advertising the faster ways to follow a job: its event stream and long-polling on its
@@ -60,7 +59,7 @@ export function sendJob(
   { path, maxWaitSeconds, render, statusCode = 200 }: JobReplyOptions,
 ) {
   const state = deriveState(record, at);
-  noteAnswer(reply, record, state, statusCode);
+  reply.request.answered = { record, state };
   reply.header("link", jobLinks(path, maxWaitSeconds));
   const hint = pollHintFor(record, at, state);
   if (hint !== undefined) {

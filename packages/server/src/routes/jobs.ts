@@ -3,18 +3,19 @@ import type { JobStatus } from "../jobs/derive.js";
 import { readIdempotencyKey } from "../jobs/idempotency.js";
 import type { CreateJobInput, JobService } from "../jobs/service.js";
 import { toJobView } from "../jobs/view.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import { sendJob } from "./job-reply.js";
 import { ApiError } from "../errors.js";
 import { MultiplexedStreams } from "../events/multiplexed-streams.js";
 import { parseLastEventId } from "../events/sse-format.js";
-import { noteStream } from "../timeline/hooks.js";
 import { findAll, parseIds, readBatch } from "./batch.js";
 import { hijack, readWithWait, streamJob, type LiveOptions } from "./live.js";
+import { HINTS, LONG_POLL, STREAM } from "./openapi-text.js";
 import {
   createJobBodySchema,
   createJobHeadersSchema,
   errorResponses,
+  eventStreamResponse,
   jobIdParamsSchema,
   jobBatchSchema,
   jobPageSchema,
@@ -42,6 +43,8 @@ interface ListQuery {
   ids?: string;
 }
 
+const TAGS = ["jobs"];
+
 /** Many jobs: create, read (or wait for), stream, list, cancel. */
 export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app,
@@ -59,7 +62,13 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app.post<{ Body: CreateJobInput }>(
     "/jobs",
     {
+      config: { timelineKind: "create" },
       schema: {
+        summary: "Create a job",
+        description:
+          "201 with the new job. With an `Idempotency-Key` header, a retry of the same request " +
+          "(same key and body) within the server's window answers 200 with the job it made.",
+        tags: TAGS,
         headers: createJobHeadersSchema,
         body: createJobBodySchema,
         response: {
@@ -90,7 +99,14 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app.get<{ Querystring: ListQuery }>(
     "/jobs",
     {
+      config: { timelineKind: "read" },
       schema: {
+        summary: "List jobs, or read many at once",
+        description:
+          "Without `ids`: a page of jobs in creation order (`limit`, `cursor`, `status`). With " +
+          "`ids` (comma-separated, up to 100): every job's status in one answer, unknown ids " +
+          `reported per id. ${LONG_POLL} A batch is held until any of its jobs changes.`,
+        tags: TAGS,
         querystring: listJobsQuerySchema(maxListLimit),
         response: { 200: { anyOf: [jobPageSchema, jobBatchSchema] }, ...errorResponses(400) },
       },
@@ -125,7 +141,11 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     "/events",
     {
       exposeHeadRoute: false,
+      config: { timelineKind: "stream" },
       schema: {
+        summary: "Stream the changes of many jobs",
+        description: `The jobs named in \`ids\` over one connection. ${STREAM}`,
+        tags: TAGS,
         querystring: {
           type: "object",
           additionalProperties: false,
@@ -135,7 +155,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
             lastEventId: { type: "string", maxLength: 32 },
           },
         },
-        response: errorResponses(400),
+        response: { 200: eventStreamResponse, ...errorResponses(400) },
       },
     },
     async (request, reply) => {
@@ -151,7 +171,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
       };
       const at = now();
       if (MultiplexedStreams.complete(subject, at)) return reply.code(204).send();
-      const onDone = noteStream(request, reply, found, at);
+      const onDone = request.observeStream?.(found, at);
       multiplexed.open(reply.raw, { ...subject, onDone }, hijack(reply));
       return reply;
     },
@@ -161,7 +181,11 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app.get<{ Params: JobParams }>(
     "/jobs/:id",
     {
+      config: { jobParam: "id", timelineKind: "read" },
       schema: {
+        summary: "Read a job",
+        description: `${HINTS} ${LONG_POLL}`,
+        tags: TAGS,
         params: jobIdParamsSchema,
         response: { 200: jobViewSchema, ...errorResponses(404) },
       },
@@ -180,7 +204,14 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     "/jobs/:id/events",
     {
       exposeHeadRoute: false,
-      schema: { params: jobIdParamsSchema, response: errorResponses(404) },
+      config: { jobParam: "id", timelineKind: "stream" },
+      schema: {
+        summary: "Stream a job's changes",
+        description: STREAM,
+        tags: TAGS,
+        params: jobIdParamsSchema,
+        response: { 200: eventStreamResponse, ...errorResponses(404) },
+      },
     },
     async (request, reply) =>
       streamJob(
@@ -196,7 +227,11 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app.delete<{ Params: JobParams }>(
     "/jobs/:id",
     {
+      config: { jobParam: "id", timelineKind: "cancel" },
       schema: {
+        summary: "Cancel a pending job",
+        description: "409 when the job has already finished.",
+        tags: TAGS,
         params: jobIdParamsSchema,
         response: { 200: jobViewSchema, ...errorResponses(404, 409) },
       },

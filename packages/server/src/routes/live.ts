@@ -6,7 +6,6 @@ import { parseLastEventId } from "../events/sse-format.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import type { JobSnapshot } from "../jobs/service.js";
-import { noteStream } from "../timeline/hooks.js";
 import { preferredWait } from "./prefer.js";
 
 /** What the routes need to hold requests and stream events. */
@@ -75,7 +74,7 @@ export function streamJob(
   if (doneId !== undefined && lastId !== undefined && lastId >= doneId) {
     return reply.code(204).send();
   }
-  const onDone = noteStream(request, reply, [record], at);
+  const onDone = request.observeStream?.([record], at);
   streams.open(reply.raw, { record, render, onDone }, hijack(reply));
   return reply;
 }

@@ -93,6 +93,12 @@ export const errorBodySchema = {
   },
 } as const;
 
+/** The 200 of a route that answers with a Server-Sent Events stream. */
+export const eventStreamResponse = {
+  description: "The event stream",
+  content: { "text/event-stream": { schema: { type: "string" } } },
+} as const;
+
 /**
  * Error responses for the given statuses, plus those every route can answer: 401 (auth on),
  * 429 (rate limit, or an injected fault) and 500.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
 import type { JobService } from "../jobs/service.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import type { AddressPolicy } from "../webhooks/address-policy.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { WebhookEndpoint, WebhookEndpoints } from "../webhooks/endpoints.js";
@@ -31,6 +31,8 @@ interface IdParams {
   id: string;
 }
 
+const TAGS = ["webhooks"];
+
 /** Webhook endpoints (register, list, read, delete), the callback secret, delivery attempts. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
   app,
@@ -40,6 +42,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/webhooks",
     {
       schema: {
+        summary: "Register a webhook endpoint",
+        description:
+          "Signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, " +
+          "`webhook-signature`) with the `whsec_` secret in the answer. Deliveries that fail or " +
+          "time out are retried with backoff, under the same `webhook-id`.",
+        tags: TAGS,
         body: createWebhookBodySchema,
         response: { 201: webhookWithSecretSchema, ...errorResponses(400, 409, 413, 415) },
       },
@@ -58,7 +66,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
 
   app.get(
     "/webhooks",
-    { schema: { response: { 200: webhookListSchema, ...errorResponses() } } },
+    {
+      schema: {
+        summary: "List the caller's webhook endpoints",
+        tags: TAGS,
+        response: { 200: webhookListSchema, ...errorResponses() },
+      },
+    },
     async (request) => ({
       data: (await endpoints.list(ownerOf(request), "jobs")).map(view),
     }),
@@ -67,7 +81,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
   // Static, so it wins over /webhooks/:id.
   app.get(
     "/webhooks/secret",
-    { schema: { response: { 200: callbackSecretSchema, ...errorResponses() } } },
+    {
+      schema: {
+        summary: "The secret that signs jobs' callbackUrl webhooks",
+        tags: TAGS,
+        response: { 200: callbackSecretSchema, ...errorResponses() },
+      },
+    },
     async (request) => ({ secret: await endpoints.callbackSecret(ownerOf(request)) }),
   );
 
@@ -75,6 +95,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/webhooks/:id",
     {
       schema: {
+        summary: "Read a webhook endpoint, secret included",
+        tags: TAGS,
         params: webhookIdParamsSchema,
         response: { 200: webhookWithSecretSchema, ...errorResponses(404) },
       },
@@ -89,6 +111,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/webhooks/:id",
     {
       schema: {
+        summary: "Delete a webhook endpoint",
+        description: "Its pending retries and its delivery history go with it.",
+        tags: TAGS,
         params: webhookIdParamsSchema,
         response: { 200: webhookViewSchema, ...errorResponses(404) },
       },
@@ -104,6 +129,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/webhooks/:id/deliveries",
     {
       schema: {
+        summary: "Every delivery attempt to an endpoint",
+        tags: TAGS,
         params: webhookIdParamsSchema,
         response: { 200: deliveryListSchema, ...errorResponses(404) },
       },
@@ -118,6 +145,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (
     "/jobs/:id/deliveries",
     {
       schema: {
+        summary: "Every delivery attempt to a job's callbackUrl",
+        tags: TAGS,
         params: jobIdParamsSchema,
         response: { 200: deliveryListSchema, ...errorResponses(404) },
       },

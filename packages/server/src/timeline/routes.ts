@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { deriveState } from "../jobs/derive.js";
 import type { JobSnapshot, JobService } from "../jobs/service.js";
-import { ownerOf } from "../plugins/auth.js";
+import { ownerOf } from "../auth/caller.js";
 import { errorResponses } from "../routes/schemas.js";
 import type { TimelineEntry, TimelineRecorder } from "./recorder.js";
 import { jobTimelineSchema, timelineParamsSchema, timelineSummarySchema } from "./schemas.js";
@@ -11,6 +11,8 @@ export interface TimelineRoutesOptions {
   service: JobService;
   recorder: TimelineRecorder;
 }
+
+const TAGS = ["timelines"];
 
 /** A job's request timeline, and a comparison of the clients that asked about jobs. */
 export const timelineRoutes: FastifyPluginAsync<TimelineRoutesOptions> = async (
@@ -22,6 +24,12 @@ export const timelineRoutes: FastifyPluginAsync<TimelineRoutesOptions> = async (
     "/jobs/:id/timeline",
     {
       schema: {
+        summary: "Every request that asked about a job",
+        description:
+          "The last requests about the job (time, endpoint, mode: poll, long-poll or stream, " +
+          "answer), when it really ended, and when a client first learned it: what the " +
+          "dashboard draws.",
+        tags: TAGS,
         params: timelineParamsSchema,
         response: { 200: jobTimelineSchema, ...errorResponses(404) },
       },
@@ -32,13 +40,27 @@ export const timelineRoutes: FastifyPluginAsync<TimelineRoutesOptions> = async (
 
   app.get(
     "/status/timeline",
-    { schema: { response: { 200: jobTimelineSchema, ...errorResponses() } } },
+    {
+      schema: {
+        summary: "Every request that asked about the original job",
+        tags: TAGS,
+        response: { 200: jobTimelineSchema, ...errorResponses() },
+      },
+    },
     async () => renderTimeline(service.legacy(), recorder),
   );
 
   app.get(
     "/timelines/summary",
-    { schema: { response: { 200: timelineSummarySchema, ...errorResponses() } } },
+    {
+      schema: {
+        summary: "Requests per job and detection delay, per client",
+        description:
+          "Clients are told apart by `X-Client-Name`, else the first word of `User-Agent`.",
+        tags: TAGS,
+        response: { 200: timelineSummarySchema, ...errorResponses() },
+      },
+    },
     async (request): Promise<TimelineSummaryView> => ({
       clients: recorder.summary(ownerOf(request)),
     }),

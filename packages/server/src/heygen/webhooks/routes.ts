@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { JobService } from "../../jobs/service.js";
-import { ownerOf } from "../../plugins/auth.js";
+import { ownerOf } from "../../auth/caller.js";
 import type { AddressPolicy } from "../../webhooks/address-policy.js";
 import type { WebhookDispatcher } from "../../webhooks/dispatcher.js";
 import type {
