@@ -1,6 +1,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError } from "../errors.js";
+import { JobFinishedError } from "../jobs/errors.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobSnapshot, JobService } from "../jobs/service.js";
 import { ownerOf } from "../plugins/auth.js";
@@ -156,7 +157,7 @@ export const elevenlabsRoutes: FastifyPluginAsync<ElevenlabsOptions> = async (
     try {
       return await service.cancel(id, owner);
     } catch (error) {
-      if (error instanceof ApiError && error.code === "job_not_pending") return read;
+      if (error instanceof JobFinishedError) return read;
       throw error;
     }
   }

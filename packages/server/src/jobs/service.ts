@@ -1,4 +1,3 @@
-import { ApiError } from "../errors.js";
 import type { FaultOverrides } from "../faults/decide.js";
 import type { FaultKind } from "../faults/kinds.js";
 import { toLatencyRange } from "../faults/latency.js";
@@ -7,8 +6,15 @@ import type { JobStore } from "../store/job-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { deriveState, type JobStatus } from "./derive.js";
 import { drawEtaBias, estimateTimes } from "./estimate.js";
+import {
+  ConcurrencyLimitError,
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  InvalidInputError,
+  JobFinishedError,
+  JobNotFoundError,
+} from "./errors.js";
 import { pickFailure } from "./failures.js";
-import { retryAfterSeconds } from "./hints.js";
 import { fingerprint, KeyedQueue } from "./idempotency.js";
 import { JOB_ID_PATTERN, newJobId } from "./ids.js";
 import { metadataProblem } from "./metadata.js";
@@ -16,7 +22,7 @@ import type { Random } from "./random.js";
 import type { JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
 import type { AddressPolicy } from "../webhooks/address-policy.js";
-import { checkWebhookUrl } from "../webhooks/url.js";
+import { webhookUrlProblem } from "../webhooks/url.js";
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -53,6 +59,9 @@ export interface JobServiceOptions {
 
 /** How long a claim on an `Idempotency-Key` holds while its request creates the job, in ms. */
 const CLAIM_HOLD_MS = 30_000;
+
+/** How soon a retry may find the job a request holding its idempotency key is creating, in ms. */
+const IN_PROGRESS_RETRY_MS = 1_000;
 
 /** Most time between two clean-ups of expired records, in ms. */
 const MAX_SWEEP_INTERVAL_MS = 60_000;
@@ -138,9 +147,10 @@ export class JobService {
   async create(input: CreateJobInput, context: CreateContext = {}): Promise<CreatedJob> {
     const metadata = input.metadata ?? {};
     const problem = metadataProblem(metadata);
-    if (problem !== undefined) throw new ApiError("invalid_request", problem);
+    if (problem !== undefined) throw new InvalidInputError("metadata", problem);
     if (input.callbackUrl !== undefined) {
-      checkWebhookUrl(input.callbackUrl, "body.callbackUrl", this.#options.webhookPolicy);
+      const urlProblem = webhookUrlProblem(input.callbackUrl, this.#options.webhookPolicy);
+      if (urlProblem !== undefined) throw new InvalidInputError("callbackUrl", urlProblem);
     }
     const faults = faultOverrides(input);
     const { owner, idempotencyKey } = context;
@@ -181,8 +191,9 @@ export class JobService {
   }
 
   /**
-   * The job a saved key made, as of now; 422 for another body, 409 `request_in_progress` while
-   * the request holding the key is still under way. Undefined when its job is gone.
+   * The job a saved key made, as of now; IdempotencyConflictError for another body,
+   * IdempotencyInProgressError while the request holding the key is still under way. Undefined
+   * when its job is gone.
    */
   async #replay(
     saved: IdempotencyRecord,
@@ -190,23 +201,16 @@ export class JobService {
     now: number,
   ): Promise<CreatedJob | undefined> {
     if (saved.fingerprint !== print) {
-      throw new ApiError(
-        "idempotency_key_reused",
-        "This Idempotency-Key was already used with a different request body",
-      );
+      throw new IdempotencyConflictError();
     }
     if (saved.jobId === "") {
-      throw new ApiError(
-        "request_in_progress",
-        "A request with this Idempotency-Key is still being processed; retry in 1 s",
-        { headers: { "retry-after": "1" } },
-      );
+      throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS);
     }
     const record = await this.#options.store.get(saved.jobId);
     return record === undefined ? undefined : { record, at: now, replayed: true };
   }
 
-  /** The job as of now; 404 `job_not_found` when there is none or `owner` may not see it. */
+  /** The job as of now; JobNotFoundError when there is none or `owner` may not see it. */
   async get(id: string, owner?: string): Promise<JobSnapshot> {
     const record = await this.find(id, owner);
     if (record === undefined) throw notFound(id);
@@ -267,10 +271,7 @@ export class JobService {
     const now = this.#options.now();
     const { status } = deriveState(record, now);
     if (status !== "pending") {
-      throw new ApiError(
-        "job_not_pending",
-        `Job ${id} is already ${status}; only pending jobs can be cancelled`,
-      );
+      throw new JobFinishedError(id, status);
     }
     const cancelled: JobRecord = { ...record, cancelledAt: now };
     await this.#options.store.update(cancelled);
@@ -320,7 +321,7 @@ export class JobService {
   }
 
   /**
-   * 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when full (or
+   * ConcurrencyLimitError, retry after the earliest estimated end, when full (or
    * always, with `full`: the store said so, and a job may have ended since).
    */
   async #refuse(scope: string, limit: number, full: boolean): Promise<void> {
@@ -331,12 +332,7 @@ export class JobService {
       pending.length === 0
         ? now
         : Math.min(...pending.map((record) => estimateTimes(record, now).estimatedCompletionAt));
-    const seconds = retryAfterSeconds(earliest - now);
-    throw new ApiError(
-      "concurrency_limit",
-      `At most ${limit} jobs may be pending at once; one is expected to end in about ${seconds} s`,
-      { headers: { "retry-after": String(seconds) } },
-    );
+    throw new ConcurrencyLimitError(limit, earliest - now);
   }
 
   /**
@@ -399,7 +395,7 @@ export class JobService {
   async #resolveCursor(cursor: string, owner: string | undefined): Promise<string> {
     const id = decodeCursor(cursor);
     if (id === undefined || (await this.find(id, owner)) === undefined) {
-      throw new ApiError("invalid_request", "query.cursor is not a cursor this server issued");
+      throw new InvalidInputError("cursor", "is not a cursor this server issued");
     }
     return id;
   }
@@ -437,7 +433,7 @@ function faultOverrides(input: CreateJobInput): FaultOverrides | undefined {
   }
   const latency = latencyMs === undefined ? undefined : toLatencyRange(latencyMs);
   if (latencyMs !== undefined && latency === undefined) {
-    throw new ApiError("invalid_request", "body.latencyMs must be [min, max] with min <= max");
+    throw new InvalidInputError("latencyMs", "must be [min, max] with min <= max");
   }
   return {
     ...(faultRate !== undefined && { rate: faultRate }),
@@ -446,6 +442,6 @@ function faultOverrides(input: CreateJobInput): FaultOverrides | undefined {
   };
 }
 
-function notFound(id: string): ApiError {
-  return new ApiError("job_not_found", `No job with id ${JSON.stringify(id)}`);
+function notFound(id: string): JobNotFoundError {
+  return new JobNotFoundError(id);
 }
