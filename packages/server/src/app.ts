@@ -2,13 +2,11 @@ import fastifyCors from "@fastify/cors";
 import Fastify, { type FastifyInstance } from "fastify";
 import { resolveAppOptions, type AppOptions } from "./app-options.js";
 import { ApiKeys } from "./auth/api-keys.js";
-import { EventStreams } from "./events/event-streams.js";
 import { JobWatch } from "./events/job-watch.js";
 import { LongPolls } from "./events/long-polls.js";
-import { MultiplexedStreams } from "./events/multiplexed-streams.js";
 import { Scheduler } from "./events/scheduler.js";
+import { SseHub } from "./events/sse-hub.js";
 import { Faults } from "./faults/plugin.js";
-import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
 import { openApiOptions, openApiRoutes, swagger } from "./openapi/document.js";
 import { describeRoute } from "./openapi/route-docs.js";
@@ -95,19 +93,11 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const scheduler = new Scheduler({ now, setTimer: resolved.setTimer, onError });
   const watch = new JobWatch(scheduler, onError);
   const longPolls = new LongPolls(scheduler, watch);
-  const streams = new EventStreams({
+  const streams = new SseHub({
     scheduler,
     watch,
     now,
     progressIntervalMs: resolved.sseProgressIntervalMs,
-    heartbeatMs: resolved.sseHeartbeatMs,
-    retryMs: resolved.sseRetryMs,
-  });
-
-  const multiplexed = new MultiplexedStreams({
-    scheduler,
-    watch,
-    now,
     heartbeatMs: resolved.sseHeartbeatMs,
     retryMs: resolved.sseRetryMs,
   });
@@ -169,15 +159,13 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
       webhooks.jobCancelled(record);
       changes.publish({ type: "cancelled", record });
     },
-    onCreate: (record) => {
-      changes.publish({ type: "created", record });
-      return webhooks.jobCreated(record);
-    },
+    onCreate: (record) => webhooks.jobCreated(record),
   });
   const metrics = new Metrics({
     longPolls: () => longPolls.size,
-    jobStreams: () => streams.size,
-    multiplexedStreams: () => multiplexed.size,
+    jobStreams: () => streams.openStreams("job"),
+    multiplexedStreams: () => streams.openStreams("multiplexed"),
+    webhookDeliveries: () => webhooks.pending,
     jobCounts: () => countJobs(store, now()),
     onError: (error) => app.log.error({ err: error }, "metrics: could not count jobs"),
   });
@@ -197,17 +185,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     // Only this service's jobs can carry overrides in a store of our own; a caller's store may
     // hold older ones.
     mayHaveOverrides: () => options.store !== undefined || service.jobsWithFaultOverrides > 0,
-  });
-  setAppInternals(app, {
-    scheduler,
-    watch,
-    longPolls,
-    streams,
-    multiplexed,
-    faults,
-    metrics,
-    changes,
-    webhooks,
   });
   installTimelineHooks(app, { recorder, now, legacyId: service.legacy().record.id });
 
@@ -236,7 +213,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   app.addHook("preClose", async () => {
     longPolls.releaseAll();
     streams.closeAll();
-    multiplexed.closeAll();
     faults.releaseAll();
     webhooks.close();
     dropIdleConnections();
@@ -261,7 +237,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   void app.register(jobRoutes, {
     service,
     live,
-    multiplexed,
     now,
     maxListLimit: resolved.maxListLimit,
   });
