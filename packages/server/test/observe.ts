@@ -43,16 +43,32 @@ export async function faultsInjected(app: FastifyInstance, kind?: string): Promi
   return total;
 }
 
-/** Waits, turn by turn of the event loop (no sleeping), until the async `condition` holds. */
+export type Held = Awaited<ReturnType<typeof held>>;
+
+/** Waits, turn by turn of the event loop (no sleeping), until what the app holds passes `test`. */
 export async function untilHeld(
-  condition: () => Promise<boolean>,
-  what = "condition",
+  app: FastifyInstance,
+  test: (now: Held) => boolean,
+  what: string,
 ): Promise<void> {
-  for (let i = 0; i < 1_000; i++) {
-    if (await condition()) return;
+  for (let i = 0; i < 200; i++) {
+    if (test(await held(app))) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** As `untilHeld`, on real time in short steps, for real-socket tests. */
+export async function eventuallyHeld(
+  app: FastifyInstance,
+  test: (now: Held) => boolean,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!test(await held(app))) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /**
