@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { JobView } from "../src/index.js";
 import type { JobStore } from "../src/store/job-store.js";
@@ -146,6 +147,38 @@ describe("GET /events?ids= (multiplexed stream)", () => {
       headers: { "last-event-id": String(clock.now()) },
     });
     expect(later.statusCode).toBe(204);
+  });
+
+  it("sends no heartbeat to a reader that is not keeping up, but every done", async () => {
+    // Heartbeats every second rather than 15 s, so that a short run has many ticks to skip.
+    const { app, clock } = setup({ ...options, sseHeartbeatMs: 1_000 });
+    // Each event carries ~16 KiB of metadata, enough to fill the response buffer at once.
+    const metadata = { blob: "x".repeat(16_000) };
+    const a = await createJob(app, { metadata, pendingDurationMs: 5_000 });
+    const b = await createJob(app, { metadata, pendingDurationMs: 30_000 });
+    const response = await app.inject({
+      url: `/events?ids=${a.id},${b.id}`,
+      payloadAsStream: true,
+    });
+    const stream = response.stream() as Readable;
+    for (let i = 0; i < 30; i++) clock.advance(1_000);
+    await settle();
+    let text = "";
+    stream.setEncoding("utf8");
+    for await (const chunk of stream) text += chunk as string;
+    const events = parseEvents(text);
+    // 30 ticks, all skipped while the first states sat unread...
+    expect(events.filter((e) => e.comments.includes("heartbeat"))).toHaveLength(0);
+    // ...but both ends and the end of the stream got through.
+    expect(events.filter((e) => e.event !== undefined).map((e) => e.event)).toEqual([
+      "open",
+      "progress",
+      "progress",
+      "done",
+      "done",
+      "end",
+    ]);
+    expect(clock.timers).toBe(0);
   });
 
   it("needs ids", async () => {

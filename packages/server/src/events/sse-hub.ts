@@ -1,5 +1,4 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
 import { doneEventId } from "./event-ids.js";
 import type { JobWatch } from "./job-watch.js";
