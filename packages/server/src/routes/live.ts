@@ -80,9 +80,7 @@ export function streamJob(
 /** A resuming client's `Last-Event-ID` header, else its `?lastEventId=`; undefined if not ours. */
 export function lastEventIdOf(request: FastifyRequest): number | undefined {
   const query = request.query as Record<string, unknown> | undefined;
-  return (
-    parseLastEventId(request.headers["last-event-id"]) ?? parseLastEventId(query?.lastEventId)
-  );
+  return parseLastEventId(request.headers["last-event-id"]) ?? parseLastEventId(query?.lastEventId);
 }
 
 /**
