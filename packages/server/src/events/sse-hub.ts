@@ -105,7 +105,8 @@ export class SseHub {
     ended.sort(byDoneId(at));
     for (const record of ended) events.push(this.#doneEvent(record, render, at));
     for (const record of pending) events.push(this.#progressEvent(record, render, at));
-    events[0] = { ...events[0]!, retry: retryMs };
+    // Empty only for a client that has everything, which its route answers 204 first.
+    if (events.length > 0) events[0] = { ...events[0]!, retry: retryMs };
     let first = events.map(formatEvent).join("");
 
     if (pending.length === 0 || this.#closed) {
