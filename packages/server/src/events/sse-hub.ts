@@ -137,7 +137,7 @@ export class SseHub {
       stream.pending.clear();
       response.off("drain", onDrain);
       response.off("close", onClose);
-      if (this.#streams.size === 0) this.#stopTicker();
+      this.#tickers();
     };
     for (const record of pending) this.#watch(stream, record);
     response.on("drain", onDrain);
@@ -147,7 +147,7 @@ export class SseHub {
     response.on("error", onClose);
     this.#streams.add(stream);
     this.#open[kind]++;
-    if (this.#streams.size === 1) this.#startTicker();
+    this.#tickers();
     this.#write(stream, first, at);
     for (const record of ended) onDone?.(record, at);
   }
@@ -228,25 +228,27 @@ export class SseHub {
     if (!response.write(chunk)) stream.blocked = true;
   }
 
-  #startTicker(): void {
+  /** Progress ticks while a job stream is open, heartbeats while any stream is; else neither. */
+  #tickers(): void {
     const { scheduler, now, progressIntervalMs, heartbeatMs } = this.#options;
-    if (progressIntervalMs > 0 && this.#cancelProgressTick === undefined) {
+    const progress = progressIntervalMs > 0 && this.#open.job > 0;
+    if (progress && this.#cancelProgressTick === undefined) {
       this.#cancelProgressTick = scheduler.schedule(now() + progressIntervalMs, () =>
         this.#progressTick(),
       );
+    } else if (!progress && this.#cancelProgressTick !== undefined) {
+      this.#cancelProgressTick();
+      this.#cancelProgressTick = undefined;
     }
-    if (heartbeatMs > 0 && this.#cancelHeartbeatTick === undefined) {
+    const heartbeat = heartbeatMs > 0 && this.#streams.size > 0;
+    if (heartbeat && this.#cancelHeartbeatTick === undefined) {
       this.#cancelHeartbeatTick = scheduler.schedule(now() + heartbeatMs, () =>
         this.#heartbeatTick(),
       );
+    } else if (!heartbeat && this.#cancelHeartbeatTick !== undefined) {
+      this.#cancelHeartbeatTick();
+      this.#cancelHeartbeatTick = undefined;
     }
-  }
-
-  #stopTicker(): void {
-    this.#cancelProgressTick?.();
-    this.#cancelHeartbeatTick?.();
-    this.#cancelProgressTick = undefined;
-    this.#cancelHeartbeatTick = undefined;
   }
 
   #progressTick(): void {
@@ -262,7 +264,7 @@ export class SseHub {
       }
       this.#write(stream, chunk, at);
     }
-    // The last stream may have ended just now.
+    // The last job stream may have ended just now, and taken the tick with it.
     if (this.#cancelProgressTick === undefined) return;
     this.#cancelProgressTick = scheduler.schedule(at + progressIntervalMs, () =>
       this.#progressTick(),
