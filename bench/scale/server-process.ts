@@ -9,7 +9,6 @@ import { Session } from "node:inspector";
 import { SourceMap } from "node:module";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
-import { appInternals } from "../../packages/server/src/internals.js";
 import { startServer, type RunningServer } from "../../packages/server/src/index.js";
 import { withStdoutDestination } from "../../packages/server/src/logging/stdout.js";
 import { RequestLog } from "../../packages/server/src/logging/request-log.js";
@@ -230,14 +229,18 @@ const handlers = {
     }
     return created;
   },
-  /** Held long-polls, open event streams and open sockets right now. */
+  /** Held long-polls, open job event streams and open sockets right now. */
   async live(_: undefined): Promise<{ longPolls: number; streams: number; sockets: number }> {
     const { app } = requireSimulator();
-    const { longPolls, streams } = appInternals(app);
+    // The app's own gauges; an injected request never reaches the server's request counter.
+    const scrape = (await app.inject({ url: "/metrics" })).body;
+    const gauge = (pattern: RegExp) => Number(pattern.exec(scrape)?.[1] ?? Number.NaN);
+    const longPolls = gauge(/^long_polls_held (\d+)$/m);
+    const streams = gauge(/^event_streams_open\{kind="job"\} (\d+)$/m);
     const sockets = await new Promise<number>((resolve, reject) =>
       app.server.getConnections((error, n) => (error ? reject(error) : resolve(n))),
     );
-    return { longPolls: longPolls.size, streams: streams.size, sockets };
+    return { longPolls, streams, sockets };
   },
   async resetCounts(_: undefined): Promise<void> {
     counts.resetAt = Date.now();

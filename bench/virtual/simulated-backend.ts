@@ -1,5 +1,5 @@
 import type { Clock, FetchLike } from "../../packages/client/src/index.js";
-import { doneEventId, eventId } from "../../packages/server/src/events/event-streams.js";
+import { doneEventId } from "../../packages/server/src/events/event-ids.js";
 import {
   HEARTBEAT,
   formatEvent,
@@ -203,7 +203,7 @@ export class SimulatedBackend {
       return encoder.encode(
         formatEvent({
           ...(retry !== undefined && { retry }),
-          id: String(doneId ?? eventId(record, at)),
+          id: String(doneId ?? at),
           event: doneId === undefined ? "progress" : "done",
           data: JSON.stringify(this.#view(record, at)),
         }),

@@ -87,7 +87,7 @@ export interface AppOptions extends WebhookAppOptions, CorsAppOptions {
   /**
    * Where jobs and idempotency keys are kept: `memory`, `sqlite:PATH` (kept across restarts) or
    * `redis://HOST:PORT[/DB][?prefix=NAME]` (shared by every server pointed at it, which then hear
-   * of each other's cancels and new jobs). The app opens it, waits for it in `ready()`, and
+   * of each other's cancels). The app opens it, waits for it in `ready()`, and
    * closes it on `close()`. See docs/operations.md.
    * @default "memory"
    */

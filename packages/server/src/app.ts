@@ -1,13 +1,11 @@
 import fastifyCors from "@fastify/cors";
 import Fastify, { type FastifyInstance } from "fastify";
 import { resolveAppOptions, type AppOptions } from "./app-options.js";
-import { EventStreams } from "./events/event-streams.js";
 import { JobWatch } from "./events/job-watch.js";
 import { LongPolls } from "./events/long-polls.js";
-import { MultiplexedStreams } from "./events/multiplexed-streams.js";
 import { Scheduler } from "./events/scheduler.js";
+import { SseHub } from "./events/sse-hub.js";
 import { Faults, faultsPlugin } from "./faults/plugin.js";
-import { setAppInternals } from "./internals.js";
 import { JobService } from "./jobs/service.js";
 import { openApiPlugin, openApiRoutes } from "./openapi/document.js";
 import { countJobs } from "./metrics/job-counts.js";
@@ -85,19 +83,11 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const scheduler = new Scheduler({ now, setTimer: resolved.setTimer, onError });
   const watch = new JobWatch(scheduler, onError);
   const longPolls = new LongPolls(scheduler, watch);
-  const streams = new EventStreams({
+  const streams = new SseHub({
     scheduler,
     watch,
     now,
     progressIntervalMs: resolved.sseProgressIntervalMs,
-    heartbeatMs: resolved.sseHeartbeatMs,
-    retryMs: resolved.sseRetryMs,
-  });
-
-  const multiplexed = new MultiplexedStreams({
-    scheduler,
-    watch,
-    now,
     heartbeatMs: resolved.sseHeartbeatMs,
     retryMs: resolved.sseRetryMs,
   });
@@ -159,15 +149,13 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
       webhooks.jobCancelled(record);
       changes.publish({ type: "cancelled", record });
     },
-    onCreate: (record) => {
-      changes.publish({ type: "created", record });
-      return webhooks.jobCreated(record);
-    },
+    onCreate: (record) => webhooks.jobCreated(record),
   });
   const metrics = new Metrics({
     longPolls: () => longPolls.size,
-    jobStreams: () => streams.size,
-    multiplexedStreams: () => multiplexed.size,
+    jobStreams: () => streams.openStreams("job"),
+    multiplexedStreams: () => streams.openStreams("multiplexed"),
+    webhookDeliveries: () => webhooks.pending,
     jobCounts: () => countJobs(store, now()),
     onError: (error) => app.log.error({ err: error }, "metrics: could not count jobs"),
   });
@@ -187,24 +175,12 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     // hold older ones.
     mayHaveOverrides: () => options.store !== undefined || service.jobsWithFaultOverrides > 0,
   });
-  setAppInternals(app, {
-    scheduler,
-    watch,
-    longPolls,
-    streams,
-    multiplexed,
-    faults,
-    metrics,
-    changes,
-    webhooks,
-  });
   // Held, delayed, hung and slow requests, open streams and unused connections would keep
   // `close()` waiting: answer, end or drop them first.
   const dropIdleConnections = trackConnections(app);
   app.addHook("preClose", async () => {
     longPolls.releaseAll();
     streams.closeAll();
-    multiplexed.closeAll();
     faults.releaseAll();
     webhooks.close();
     dropIdleConnections();
@@ -243,7 +219,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   void app.register(corePlugin, {
     service,
     live,
-    multiplexed,
     now,
     maxListLimit: resolved.maxListLimit,
   });

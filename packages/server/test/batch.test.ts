@@ -1,9 +1,10 @@
+import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { JobView } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
 import type { JobStore } from "../src/store/job-store.js";
 import { MemoryJobStore } from "../src/store/memory-job-store.js";
-import { createJob, expectError, parseEvents, settle, setup, until } from "./helpers.js";
+import { createJob, expectError, parseEvents, settle, setup } from "./helpers.js";
+import { held, untilHeld } from "./observe.js";
 
 const options = { pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 };
 
@@ -87,7 +88,7 @@ describe("GET /jobs?ids= (batch read)", () => {
       headers: { prefer: "wait=30" },
     });
     void response.then(() => (settled = true));
-    await until(() => appInternals(app).longPolls.size === 1, "a held batch");
+    await untilHeld(app, (now) => now.longPolls === 1, "a held batch");
     clock.advance(2_999);
     await settle();
     expect(settled).toBe(false);
@@ -95,7 +96,8 @@ describe("GET /jobs?ids= (batch read)", () => {
     const answer = await response;
     expect(answer.headers["preference-applied"]).toBe("wait=30");
     expect(answer.json<Batch>().data.map((job) => job.status)).toEqual(["pending", "completed"]);
-    expect(appInternals(app).watch.size).toBe(0);
+    // The later job is no longer watched: nothing left to wake.
+    expect(clock.timers).toBe(0);
   });
 });
 
@@ -105,7 +107,7 @@ describe("GET /events?ids= (multiplexed stream)", () => {
     const a = await createJob(app, { pendingDurationMs: 1_000 });
     const b = await createJob(app, { pendingDurationMs: 2_000 });
     const response = app.inject({ url: `/events?ids=${a.id},job_gone,${b.id}` });
-    await until(() => appInternals(app).watch.size === 2, "both jobs watched");
+    await untilHeld(app, (now) => now.multiplexedStreams === 1, "the stream");
     clock.advance(1_000);
     clock.advance(1_000);
     const events = parseEvents((await response).body);
@@ -118,7 +120,8 @@ describe("GET /events?ids= (multiplexed stream)", () => {
       ["done", b.id],
       ["end", undefined],
     ]);
-    expect(appInternals(app).watch.size).toBe(0);
+    expect((await held(app)).multiplexedStreams).toBe(0);
+    expect(clock.timers).toBe(0);
   });
 
   it("skips, on resume, the ends the client already has, and says 204 when it has them all", async () => {
@@ -131,7 +134,7 @@ describe("GET /events?ids= (multiplexed stream)", () => {
       url: `/events?ids=${a.id},${b.id}`,
       headers: { "last-event-id": seenAt },
     });
-    await until(() => appInternals(app).watch.size === 1, "the pending job watched");
+    await untilHeld(app, (now) => now.multiplexedStreams === 1, "the stream");
     clock.advance(3_000);
     const events = parseEvents((await resumed).body).filter((e) => e.event !== "open");
     expect(events.map((e) => [e.event, JSON.parse(e.data!).id ?? null])).toEqual([
@@ -144,6 +147,38 @@ describe("GET /events?ids= (multiplexed stream)", () => {
       headers: { "last-event-id": String(clock.now()) },
     });
     expect(later.statusCode).toBe(204);
+  });
+
+  it("sends no heartbeat to a reader that is not keeping up, but every done", async () => {
+    // Heartbeats every second rather than 15 s, so that a short run has many ticks to skip.
+    const { app, clock } = setup({ ...options, sseHeartbeatMs: 1_000 });
+    // Each event carries ~16 KiB of metadata, enough to fill the response buffer at once.
+    const metadata = { blob: "x".repeat(16_000) };
+    const a = await createJob(app, { metadata, pendingDurationMs: 5_000 });
+    const b = await createJob(app, { metadata, pendingDurationMs: 30_000 });
+    const response = await app.inject({
+      url: `/events?ids=${a.id},${b.id}`,
+      payloadAsStream: true,
+    });
+    const stream = response.stream() as Readable;
+    for (let i = 0; i < 30; i++) clock.advance(1_000);
+    await settle();
+    let text = "";
+    stream.setEncoding("utf8");
+    for await (const chunk of stream) text += chunk as string;
+    const events = parseEvents(text);
+    // 30 ticks, all skipped while the first states sat unread...
+    expect(events.filter((e) => e.comments.includes("heartbeat"))).toHaveLength(0);
+    // ...but both ends and the end of the stream got through.
+    expect(events.filter((e) => e.event !== undefined).map((e) => e.event)).toEqual([
+      "open",
+      "progress",
+      "progress",
+      "done",
+      "done",
+      "end",
+    ]);
+    expect(clock.timers).toBe(0);
   });
 
   it("needs ids", async () => {

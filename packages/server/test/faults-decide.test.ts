@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { FaultCounter } from "../src/faults/counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "../src/faults/decide.js";
 import { FAULT_KINDS, REPLACING_KINDS, isFaultKind } from "../src/faults/kinds.js";
 import { parseLatency, pickLatencyMs, toLatencyRange } from "../src/faults/latency.js";
@@ -112,17 +111,5 @@ describe("fault answers", () => {
       expect(isFaultKind(kind)).toBe(true);
     }
     expect(isFaultKind("504")).toBe(false);
-  });
-});
-
-describe("FaultCounter", () => {
-  it("counts by kind", () => {
-    const counter = new FaultCounter();
-    counter.record("hang");
-    counter.record("hang");
-    counter.record("500");
-    expect(counter.get("hang")).toBe(2);
-    expect(counter.total).toBe(3);
-    expect(counter.toJSON()).toMatchObject({ hang: 2, "500": 1, slow: 0 });
   });
 });

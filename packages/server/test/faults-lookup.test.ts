@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { buildApp, MemoryJobStore, type AppOptions } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
 import { createJob, setup } from "./helpers.js";
+import { faultsInjected } from "./observe.js";
 
 const base: AppOptions = { pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 };
 
@@ -37,7 +37,7 @@ describe("the fault hook's job lookup", () => {
     const response = await app.inject({ url: `/jobs/${faulty.id}` });
     expect(response.statusCode).toBe(503);
     expect(response.headers["x-injected-fault"]).toBe("503");
-    expect(appInternals(app).faults.counter.get("503")).toBe(1);
+    expect(await faultsInjected(app, "503")).toBe(1);
   });
 
   it("always looks up in a store the caller gave, which may hold jobs with overrides", async () => {

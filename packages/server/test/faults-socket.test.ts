@@ -1,9 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import type { FastifyInstance } from "fastify";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startServer, type StartServerOptions } from "../src/index.js";
 import { SLOW_INTERVAL_MS } from "../src/faults/shape.js";
-import { appInternals } from "../src/internals.js";
 import { eventually, fakeClock, settle } from "./helpers.js";
+import { countedTimers, faultsInjected, held } from "./observe.js";
 
 // Real sockets: these faults are about what reaches the wire. Time still comes from the fake
 // clock where the server waits (slow); nothing here sleeps on real time.
@@ -51,6 +52,21 @@ function get(url: string, onResponse?: (response: IncomingMessage) => void) {
   return { request, done, chunks };
 }
 
+/** Waits until the app has injected a fault of `kind`: the request has reached it. */
+async function untilCounted(app: FastifyInstance, kind: string): Promise<void> {
+  for (let i = 0; i < 500 && (await faultsInjected(app, kind)) === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  expect(await faultsInjected(app, kind)).toBeGreaterThan(0);
+}
+
+/** Open connections to the app's server right now. */
+function connections(app: FastifyInstance): Promise<number> {
+  return new Promise((resolve, reject) =>
+    app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+  );
+}
+
 describe("faults on the wire", () => {
   it("reset: the connection is reset without an answer", async () => {
     const server = await serve({ faultRate: 1, faultKinds: ["reset"] });
@@ -58,31 +74,34 @@ describe("faults on the wire", () => {
     expect(answer.response).toBeUndefined();
     expect(answer.error?.code).toBe("ECONNRESET");
     await expect(fetch(`${server.url}/status`)).rejects.toThrow();
-    expect(appInternals(server.app).faults.counter.get("reset")).toBe(2);
+    expect(await faultsInjected(server.app, "reset")).toBe(2);
   });
 
   it("hang: never answered; forgotten when the client goes away", async () => {
-    const server = await serve({ faultRate: 1, faultKinds: ["hang"] });
-    const { hangs } = appInternals(server.app).faults;
+    const timers = countedTimers();
+    const server = await serve({ faultRate: 1, faultKinds: ["hang"], setTimer: timers.setTimer });
     const { request, done } = get(`${server.url}/status`);
-    await eventually(() => hangs.size === 1, "the request to hang");
-    expect(appInternals(server.app).scheduler.size).toBe(0);
+    await untilCounted(server.app, "hang");
+    // Nothing scheduled for a hung request: it waits on its client alone.
+    expect(timers.armed).toBe(0);
+    expect(await connections(server.app)).toBe(1);
     request.destroy();
     const answer = await done;
     expect(answer.response).toBeUndefined();
-    await eventually(() => hangs.size === 0, "the hung request to be forgotten");
+    for (let i = 0; i < 500 && (await connections(server.app)) > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await connections(server.app)).toBe(0);
   });
 
   it("hang: released when the server closes", async () => {
     const server = await startServer({ port: 0, faultRate: 1, faultKinds: ["hang"] });
-    const { hangs } = appInternals(server.app).faults;
     const pending = get(`${server.url}/jobs`).done;
-    await eventually(() => hangs.size === 1, "the request to hang");
+    await untilCounted(server.app, "hang");
     await server.close();
     const answer = await pending;
     expect(answer.response).toBeUndefined();
     expect(answer.error).toBeDefined();
-    expect(hangs.size).toBe(0);
   });
 
   it("truncated: the real status and Content-Length, half the body, then the connection drops", async () => {
@@ -110,7 +129,7 @@ describe("faults on the wire", () => {
     const text = answer.body.toString();
     expect(text.startsWith("retry: 1000\n")).toBe(true);
     expect(text.endsWith("\n\n")).toBe(false);
-    expect(appInternals(server.app).streams.size).toBe(0);
+    expect((await held(server.app)).jobStreams).toBe(0);
   });
 
   it("slow: the real answer a piece at a time on the server's clock, complete in the end", async () => {
@@ -140,7 +159,8 @@ describe("faults on the wire", () => {
     expect(answer.complete).toBe(true);
     expect(answer.response!.headers["content-length"]).toBe(String(Buffer.byteLength(whole)));
     expect(answer.body.toString()).toBe(whole);
-    expect(appInternals(server.app).faults.dribbles.size).toBe(0);
+    // The dribble's timer went with it.
+    expect(clock.timers).toBe(0);
   });
 
   it("slow: a client that leaves mid-answer takes its backlog and timer with it", async () => {
@@ -151,14 +171,12 @@ describe("faults on the wire", () => {
       faultRate: 1,
       faultKinds: ["slow"],
     });
-    const { faults, scheduler } = appInternals(server.app);
     const { request, chunks, done } = get(`${server.url}/status`);
     await eventually(() => chunks.length === 1, "the first piece");
-    expect(faults.dribbles.size).toBe(1);
-    expect(scheduler.size).toBe(1);
+    // The next piece's timer.
+    expect(clock.timers).toBe(1);
     request.destroy();
     await done;
-    await eventually(() => faults.dribbles.size === 0, "the dribble to be forgotten");
-    expect(scheduler.size).toBe(0);
+    await eventually(() => clock.timers === 0, "the dribble and its timer to be forgotten");
   });
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { MemoryJobStore, type AppOptions, type JobView } from "../src/index.js";
 import { FAULT_KINDS, type FaultKind } from "../src/faults/kinds.js";
 import { SLOW_INTERVAL_MS } from "../src/faults/shape.js";
-import { appInternals } from "../src/internals.js";
 import { toJobView } from "../src/jobs/view.js";
 import {
   createJob,
@@ -15,6 +14,7 @@ import {
   settle,
   setup,
 } from "./helpers.js";
+import { faultsInjected, held } from "./observe.js";
 
 const CANNED: readonly FaultKind[] = ["500", "502", "503", "429"];
 const base: AppOptions = { pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 };
@@ -81,15 +81,15 @@ describe("faults that replace the answer", () => {
   });
 
   it("replace a long-poll and an event stream entirely, holding nothing", async () => {
-    const { app } = setup({ ...base, faultRate: 1, faultKinds: ["503"] });
-    const held = await app.inject({ url: "/status", headers: { prefer: "wait=30" } });
-    expect(held.statusCode).toBe(503);
-    expect(held.headers["preference-applied"]).toBeUndefined();
+    const { app, clock } = setup({ ...base, faultRate: 1, faultKinds: ["503"] });
+    const poll = await app.inject({ url: "/status", headers: { prefer: "wait=30" } });
+    expect(poll.statusCode).toBe(503);
+    expect(poll.headers["preference-applied"]).toBeUndefined();
     const stream = await app.inject({ url: "/status/events" });
     expect(stream.statusCode).toBe(503);
     expect(stream.headers["content-type"]).toBe("text/html");
-    const { longPolls, streams, scheduler } = appInternals(app);
-    expect(longPolls.size + streams.size + scheduler.size).toBe(0);
+    expect(await held(app)).toMatchObject({ longPolls: 0, jobStreams: 0 });
+    expect(clock.timers).toBe(0);
   });
 
   it("leave health checks and unknown routes alone", async () => {
@@ -97,7 +97,7 @@ describe("faults that replace the answer", () => {
     expect((await app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
     expectError(await app.inject({ url: "/nope" }), 404, "route_not_found");
     expectError(await app.inject({ method: "PUT", url: "/status" }), 405, "method_not_allowed");
-    expect(appInternals(app).faults.counter.total).toBe(0);
+    expect(await faultsInjected(app)).toBe(0);
   });
 });
 
@@ -112,9 +112,9 @@ describe("counting and logging", () => {
       logger: { level: "info", stream: { write: (line: string) => lines.push(line) } },
     });
     for (let i = 0; i < 3; i++) await app.inject({ url: "/status" });
-    const { counter } = appInternals(app).faults;
-    expect(counter.toJSON()).toMatchObject({ "500": 2, "502": 1 });
-    expect(counter.total).toBe(3);
+    expect(await faultsInjected(app, "500")).toBe(2);
+    expect(await faultsInjected(app, "502")).toBe(1);
+    expect(await faultsInjected(app)).toBe(3);
     const logged = lines.map((line) => JSON.parse(line)).filter((entry) => entry.fault);
     expect(logged.map((entry) => [entry.level, entry.fault])).toEqual([
       [30, "500"],
@@ -143,7 +143,7 @@ describe("per-job overrides", () => {
     expect((await app.inject({ url: `/jobs/${plain.id}` })).statusCode).toBe(200);
     expect((await app.inject({ url: "/jobs" })).statusCode).toBe(200);
     expect((await app.inject({ method: "POST", url: "/jobs" })).statusCode).toBe(201);
-    expect(appInternals(app).faults.counter.get("503")).toBe(4);
+    expect(await faultsInjected(app, "503")).toBe(4);
   });
 
   it("win over the server's settings, both ways", async () => {
@@ -301,12 +301,13 @@ describe("latency", () => {
     const { app, clock } = setup({ ...base, latencyMs: 100 });
     const pending = app.inject({ url: "/status" });
     expect(await settled(pending)).toBe(false);
-    expect(appInternals(app).faults.delays.size).toBe(1);
+    // Held on the app's clock: one timer, at the delay's end.
+    expect(clock.timers).toBe(1);
     clock.advance(99);
     expect(await settled(pending)).toBe(false);
     clock.advance(1);
     expect((await pending).statusCode).toBe(200);
-    expect(appInternals(app).scheduler.size).toBe(0);
+    expect(clock.timers).toBe(0);
   });
 
   it("delays errors too, but never health checks", async () => {
@@ -385,7 +386,7 @@ describe("slow", () => {
     const response = await injectOnClock(app, clock, `/jobs/${job.id}`, SLOW_INTERVAL_MS);
     expect(clock.now() - askedAt).toBeGreaterThanOrEqual(3_000);
     expect(response.json()).toEqual(toJobView((await store.get(job.id))!, askedAt));
-    expect(appInternals(app).faults.dribbles.size).toBe(0);
+    expect(clock.timers).toBe(0);
   });
 
   it("slows an event stream like a slow socket: progress skipped while behind, done always", async () => {
@@ -398,12 +399,16 @@ describe("slow", () => {
     expect(response.headers["x-injected-fault"]).toBe("slow");
     const events = parseEvents(response.body);
     expect(events[0]!.retry).toBe("1000");
-    expect(events.at(-1)).toMatchObject({ event: "done", id: "2000" });
+    // Ids are epoch ms: the done event's is the moment the job ended.
+    expect(events.at(-1)).toMatchObject({
+      event: "done",
+      id: String(Date.parse(job.createdAt) + 2_000),
+    });
     // 20 progress ticks while pending, but each block takes ~3.5 s to dribble out.
     expect(events.length).toBeLessThanOrEqual(3);
     expect(clock.now() - startedAt).toBeGreaterThan(4_000);
-    const { faults, streams, scheduler } = appInternals(app);
-    expect(faults.dribbles.size + streams.size + scheduler.size).toBe(0);
+    expect((await held(app)).jobStreams).toBe(0);
+    expect(clock.timers).toBe(0);
   });
 
   it("sends everything at once when the server closes", async () => {
@@ -423,17 +428,15 @@ describe("reset, hang and truncated without a socket", () => {
       const { app } = setup({ ...base, faultRate: 1, faultKinds: [kind] });
       await expect(app.inject({ url: "/status" })).rejects.toThrow(/destroyed/);
     }
-    const { app } = setup({ ...base, faultRate: 1, faultKinds: ["hang"] });
+    const { app, clock } = setup({ ...base, faultRate: 1, faultKinds: ["hang"] });
     const hung = app.inject({ url: "/status", headers: { prefer: "wait=5" } });
     const rejected = expect(hung).rejects.toThrow(/destroyed/);
     expect(await settled(hung)).toBe(false);
-    const { faults, scheduler, longPolls } = appInternals(app);
-    expect(faults.hangs.size).toBe(1);
-    // No timer and no hold for a hung request.
-    expect(scheduler.size + longPolls.size).toBe(0);
+    // No timer and no hold for a hung request: only the server's close lets it go.
+    expect((await held(app)).longPolls).toBe(0);
+    expect(clock.timers).toBe(0);
     await app.close();
     await rejected;
-    expect(faults.hangs.size).toBe(0);
   });
 });
 

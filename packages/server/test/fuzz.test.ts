@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 import { buildApp, type AppOptions, type ErrorBody } from "../src/index.js";
 import { ERROR_STATUS } from "../src/errors.js";
 import { FAULT_KINDS } from "../src/faults/kinds.js";
-import { appInternals } from "../src/internals.js";
+import { held } from "./observe.js";
 import { fakeClock, injectOnClock } from "./helpers.js";
 
 // Thousands of odd requests against one app with every safety feature on (auth, idempotency,
@@ -363,8 +363,9 @@ async function fuzz(
       }).catch((error: Error) => error);
     }
     expect((answer as LightMyRequestResponse).json().result).toEqual(expect.any(String));
-    const { faults, longPolls, streams } = appInternals(app);
-    expect(faults.delays.size + faults.dribbles.size + longPolls.size + streams.size).toBe(0);
+    // Nothing held: no long-poll or stream, and no delay or slow answer left on the clock.
+    expect(await held(app)).toMatchObject({ longPolls: 0, jobStreams: 0, multiplexedStreams: 0 });
+    expect(clock.timers).toBe(0);
     return seen;
   } finally {
     await app.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startServer, type JobView, type StartServerOptions } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
-import { eventually, parseEvents } from "./helpers.js";
+import { parseEvents } from "./helpers.js";
+import { countedTimers, eventuallyHeld, held } from "./observe.js";
 
 // Real sockets and the real clock, with short durations; everything else runs on a fake clock.
 
@@ -22,7 +22,8 @@ async function post(url: string, body: object): Promise<JobView> {
 
 describe("over real sockets", () => {
   it("a long-poll returns as the job completes", async () => {
-    const server = await serve({ pendingDurationMs: 300 });
+    const timers = countedTimers();
+    const server = await serve({ pendingDurationMs: 300, setTimer: timers.setTimer });
     const job = await post(server.url, {});
     const started = Date.now();
     const response = await fetch(`${server.url}/jobs/${job.id}`, {
@@ -35,9 +36,8 @@ describe("over real sockets", () => {
     expect(((await response.json()) as JobView).status).toBe("completed");
     // Woken by the completion (~300 ms), long before the 10 s wait.
     expect(elapsed).toBeLessThan(3_000);
-    const { scheduler, longPolls } = appInternals(server.app);
-    expect(longPolls.size).toBe(0);
-    expect(scheduler.size).toBe(0);
+    expect((await held(server.app)).longPolls).toBe(0);
+    expect(timers.armed).toBe(0);
   });
 
   it("an event stream carries progress then done, and ends", async () => {
@@ -49,7 +49,8 @@ describe("over real sockets", () => {
     const events = parseEvents(await response.text());
     expect(events[0]!.retry).toBe("1000");
     expect(events.at(-1)!.event).toBe("done");
-    expect(events.at(-1)!.id).toBe("450");
+    // Epoch ms: the moment the job ended.
+    expect(events.at(-1)!.id).toBe(String(Date.parse(job.createdAt) + 450));
     expect(events.slice(0, -1).every((e) => e.event === "progress")).toBe(true);
     expect(events.length).toBeGreaterThanOrEqual(3);
     const ids = events.map((e) => Number(e.id));
@@ -57,42 +58,47 @@ describe("over real sockets", () => {
   });
 
   it("forgets a client that disconnects, from a long-poll or a stream", async () => {
-    const server = await serve({ pendingDurationMs: 60_000 });
-    const { scheduler, longPolls, streams, watch } = appInternals(server.app);
+    const timers = countedTimers();
+    const server = await serve({ pendingDurationMs: 60_000, setTimer: timers.setTimer });
     const job = await post(server.url, {});
     const abort = new AbortController();
-    const held = fetch(`${server.url}/jobs/${job.id}`, {
+    const poll = fetch(`${server.url}/jobs/${job.id}`, {
       headers: { prefer: "wait=60" },
       signal: abort.signal,
     }).catch((error: unknown) => error);
     const stream = await fetch(`${server.url}/jobs/${job.id}/events`, { signal: abort.signal });
-    await eventually(
-      () => longPolls.size === 1 && streams.size === 1,
+    await eventuallyHeld(
+      server.app,
+      (now) => now.longPolls === 1 && now.jobStreams === 1,
       "a held request and a stream",
     );
-    expect(watch.size).toBe(2);
+    expect(timers.armed).toBe(1);
     abort.abort();
-    await held;
+    await poll;
     await stream.body?.cancel().catch(() => {});
-    await eventually(() => longPolls.size === 0 && streams.size === 0, "both to be forgotten");
-    expect(watch.size).toBe(0);
-    expect(scheduler.size).toBe(0);
+    await eventuallyHeld(
+      server.app,
+      (now) => now.longPolls === 0 && now.jobStreams === 0,
+      "both to be forgotten",
+    );
+    // Neither the job's end, nor the wait's deadline, nor the stream's ticks: nothing to wake.
+    expect(timers.armed).toBe(0);
   });
 
   it("close() answers held requests and ends streams instead of hanging", async () => {
     const server = await startServer({ port: 0, pendingDurationMs: 60_000 });
     const job = await post(server.url, {});
-    const held = fetch(`${server.url}/jobs/${job.id}`, { headers: { prefer: "wait=60" } });
+    const poll = fetch(`${server.url}/jobs/${job.id}`, { headers: { prefer: "wait=60" } });
     const stream = await fetch(`${server.url}/status/events`);
-    const { longPolls, streams } = appInternals(server.app);
-    await eventually(
-      () => longPolls.size === 1 && streams.size === 1,
+    await eventuallyHeld(
+      server.app,
+      (now) => now.longPolls === 1 && now.jobStreams === 1,
       "a held request and a stream",
     );
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(2_000);
-    const answer = await held;
+    const answer = await poll;
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as JobView).status).toBe("pending");
     expect(parseEvents(await stream.text()).map((e) => e.event)).toEqual(["progress"]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import type { JobView } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
-import { START, createJob, expectError, iso, settle, setup, until } from "./helpers.js";
+import { START, createJob, expectError, iso, settle, setup, type FakeClock } from "./helpers.js";
+import { held, untilHeld } from "./observe.js";
 
 const options = { pendingDurationMs: 10_000, errorProbability: 0 };
 
@@ -15,14 +15,12 @@ function poll(app: FastifyInstance, url: string, prefer: string) {
 
 /** Resolves once the app holds `count` requests. */
 const holding = (app: FastifyInstance, count: number) =>
-  until(() => appInternals(app).longPolls.size === count, `${count} held requests`);
+  untilHeld(app, (now) => now.longPolls === count, `${count} held requests`);
 
-function expectIdle(app: FastifyInstance) {
-  const { scheduler, watch, longPolls } = appInternals(app);
-  expect(longPolls.size).toBe(0);
-  expect(watch.size).toBe(0);
-  expect(scheduler.size).toBe(0);
-  expect(scheduler.armed).toBe(false);
+/** Nothing held, and no timer armed: the app has nothing left to wake. */
+async function expectIdle(app: FastifyInstance, clock: FakeClock) {
+  expect((await held(app)).longPolls).toBe(0);
+  expect(clock.timers).toBe(0);
 }
 
 function expectPendingHints(response: LightMyRequestResponse) {
@@ -32,7 +30,7 @@ function expectPendingHints(response: LightMyRequestResponse) {
 
 describe("long-polling with Prefer: wait", () => {
   it("answers at once for a terminal job, saying which wait applied", async () => {
-    const { app } = setup({ ...options, pendingDurationMs: 0 });
+    const { app, clock } = setup({ ...options, pendingDurationMs: 0 });
     const job = await createJob(app);
     const response = await app.inject({ url: `/jobs/${job.id}`, headers: { prefer: "wait=30" } });
     expect(response.statusCode).toBe(200);
@@ -40,7 +38,7 @@ describe("long-polling with Prefer: wait", () => {
     expect(response.headers["preference-applied"]).toBe("wait=30");
     expect(response.headers.vary).toBe("Prefer");
     expect(response.headers["poll-after-ms"]).toBeUndefined();
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("wakes the moment the job completes, before the wait is over", async () => {
@@ -62,7 +60,7 @@ describe("long-polling with Prefer: wait", () => {
     expect(response.headers["poll-after-ms"]).toBeUndefined();
     expect(response.headers["retry-after"]).toBeUndefined();
     expect(clock.now()).toBe(START + 10_000);
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("wakes when the job is cancelled", async () => {
@@ -79,7 +77,7 @@ describe("long-polling with Prefer: wait", () => {
       completedAt: iso(START + 2_000),
     });
     expect(response.headers["preference-applied"]).toBe("wait=30");
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("answers pending, with hints, when the wait runs out", async () => {
@@ -96,7 +94,7 @@ describe("long-polling with Prefer: wait", () => {
     expect(response.json<JobView>()).toMatchObject({ status: "pending", progress: 0.3 });
     expect(response.headers["preference-applied"]).toBe("wait=3");
     expectPendingHints(response);
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("caps the wait at maxWaitSeconds", async () => {
@@ -118,13 +116,13 @@ describe("long-polling with Prefer: wait", () => {
       [60, "wait=0", "wait=0"],
       [0, "wait=30", "wait=0"],
     ] as const) {
-      const { app } = setup({ ...options, maxWaitSeconds });
+      const { app, clock } = setup({ ...options, maxWaitSeconds });
       const job = await createJob(app);
       const response = await app.inject({ url: `/jobs/${job.id}`, headers: { prefer } });
       expect(response.json<JobView>().status).toBe("pending");
       expect(response.headers["preference-applied"]).toBe(applied);
       expectPendingHints(response);
-      expectIdle(app);
+      await expectIdle(app, clock);
     }
   });
 
@@ -135,16 +133,12 @@ describe("long-polling with Prefer: wait", () => {
       app.inject({ url: `/jobs/${job.id}`, headers: { prefer: `wait=${20 + (i % 40)}` } }),
     );
     await holding(app, 100);
-    const { scheduler, watch } = appInternals(app);
-    expect(watch.jobs).toBe(1);
-    expect(watch.size).toBe(100);
-    // 100 deadlines + the job's single completion wake-up; one timer.
-    expect(scheduler.size).toBe(101);
+    // 100 deadlines and the job's single completion wake-up, behind one timer.
     expect(clock.timers).toBe(1);
     clock.advance(10_000);
     const responses = await Promise.all(waiters);
     expect(responses.map((r) => r.json<JobView>().status)).toEqual(Array(100).fill("completed"));
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("holds GET /status too", async () => {
@@ -161,14 +155,14 @@ describe("long-polling with Prefer: wait", () => {
   });
 
   it("answers 404 at once for an unknown job", async () => {
-    const { app } = setup(options);
+    const { app, clock } = setup(options);
     const response = await app.inject({ url: "/jobs/job_missing", headers: { prefer: "wait=30" } });
     expectError(response, 404, "job_not_found");
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("lets every held request go, pending, when the app closes", async () => {
-    const { app } = setup(options);
+    const { app, clock } = setup(options);
     const job = await createJob(app);
     const held = [
       app.inject({ url: `/jobs/${job.id}`, headers: { prefer: "wait=60" } }),
@@ -181,6 +175,6 @@ describe("long-polling with Prefer: wait", () => {
       expect(response.json<JobView>().status).toBe("pending");
       expect(response.headers["preference-applied"]).toBe("wait=60");
     }
-    expectIdle(app);
+    expect(clock.timers).toBe(0);
   });
 });

@@ -2,7 +2,6 @@ import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import type { JobView } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
 import {
   START,
   createJob,
@@ -13,15 +12,19 @@ import {
   settle,
   setup,
   until,
+  type FakeClock,
 } from "./helpers.js";
+import { held } from "./observe.js";
 
 const options = { pendingDurationMs: 10_000, errorProbability: 0, etaError: 0 };
 
-function expectIdle(app: FastifyInstance) {
-  const { scheduler, streams, watch } = appInternals(app);
-  expect(streams.size).toBe(0);
-  expect(watch.size).toBe(0);
-  expect(scheduler.size).toBe(0);
+/** Event ids are epoch ms; these jobs start at START. */
+const at = (ms: number) => String(START + ms);
+
+/** No stream open, and no timer armed: the app has nothing left to wake. */
+async function expectIdle(app: FastifyInstance, clock: FakeClock) {
+  expect((await held(app)).jobStreams).toBe(0);
+  expect(clock.timers).toBe(0);
 }
 
 describe("GET /jobs/:id/events", () => {
@@ -39,7 +42,9 @@ describe("GET /jobs/:id/events", () => {
       "x-request-id": "sse-1",
     });
     await until(() => stream.events().length === 1);
-    expect(stream.text().startsWith("retry: 1000\nid: 1500\nevent: progress\ndata: {")).toBe(true);
+    expect(
+      stream.text().startsWith(`retry: 1000\nid: ${at(1_500)}\nevent: progress\ndata: {`),
+    ).toBe(true);
     const [first] = stream.events();
     const current = (await app.inject({ url: `/jobs/${job.id}` })).json<JobView>();
     expect(JSON.parse(first!.data!)).toEqual(current);
@@ -57,11 +62,11 @@ describe("GET /jobs/:id/events", () => {
     await stream.untilEnded();
     const events = stream.events();
     expect(events.map((e) => [e.id, e.event])).toEqual([
-      ["0", "progress"],
-      ["1000", "progress"],
-      ["2000", "progress"],
-      ["3000", "progress"],
-      ["3500", "done"],
+      [at(0), "progress"],
+      [at(1_000), "progress"],
+      [at(2_000), "progress"],
+      [at(3_000), "progress"],
+      [at(3_500), "done"],
     ]);
     expect(events.slice(1).every((e) => e.retry === undefined)).toBe(true);
     const progress = events.map((e) => (JSON.parse(e.data!) as JobView).progress);
@@ -70,7 +75,7 @@ describe("GET /jobs/:id/events", () => {
       status: "completed",
       completedAt: iso(START + 3_500),
     });
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("sends done the moment the job is cancelled", async () => {
@@ -82,9 +87,9 @@ describe("GET /jobs/:id/events", () => {
     await stream.untilEnded();
     const done = stream.events().at(-1)!;
     expect(done.event).toBe("done");
-    expect(done.id).toBe("2250");
+    expect(done.id).toBe(at(2_250));
     expect(JSON.parse(done.data!)).toMatchObject({ status: "cancelled", progress: 0.225 });
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("answers a terminal job with retry and done, then closes", async () => {
@@ -95,9 +100,9 @@ describe("GET /jobs/:id/events", () => {
     expect(response.statusCode).toBe(200);
     const events = parseEvents(response.body);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ retry: "1000", id: "10000", event: "done" });
+    expect(events[0]).toMatchObject({ retry: "1000", id: at(10_000), event: "done" });
     expect(JSON.parse(events[0]!.data!)).toMatchObject({ status: "error", error: {} });
-    expectIdle(app);
+    await expectIdle(app, clock);
   });
 
   it("answers 404 for an unknown job, as JSON, before any stream", async () => {
@@ -112,16 +117,16 @@ describe("GET /jobs/:id/events", () => {
     clock.advance(10_000);
     const url = `/jobs/${job.id}/events`;
     for (const request of [
-      { url, headers: { "last-event-id": "10000" } },
-      { url, headers: { "last-event-id": "12000" } },
-      { url: `${url}?lastEventId=10000` },
+      { url, headers: { "last-event-id": at(10_000) } },
+      { url, headers: { "last-event-id": at(12_000) } },
+      { url: `${url}?lastEventId=${at(10_000)}` },
     ]) {
       const response = await app.inject(request);
       expect(response.statusCode).toBe(204);
       expect(response.body).toBe("");
     }
     // Not yet seen the end, or an id that is not ours: the done event again.
-    for (const lastEventId of ["9999", "abc", "-1", ""]) {
+    for (const lastEventId of [at(9_999), "abc", "-1", ""]) {
       const response = await app.inject({ url, headers: { "last-event-id": lastEventId } });
       expect(response.statusCode).toBe(200);
       expect(parseEvents(response.body).map((e) => e.event)).toEqual(["done"]);
@@ -132,9 +137,9 @@ describe("GET /jobs/:id/events", () => {
     const { app, clock } = setup(options);
     const job = await createJob(app);
     clock.advance(4_000);
-    const stream = await openStream(app, `/jobs/${job.id}/events`, { "last-event-id": "3000" });
+    const stream = await openStream(app, `/jobs/${job.id}/events`, { "last-event-id": at(3_000) });
     await until(() => stream.events().length === 1);
-    expect(stream.events()[0]).toMatchObject({ retry: "1000", id: "4000", event: "progress" });
+    expect(stream.events()[0]).toMatchObject({ retry: "1000", id: at(4_000), event: "progress" });
   });
 
   it("sends a heartbeat comment when nothing else was sent for the interval", async () => {
@@ -168,24 +173,21 @@ describe("GET /jobs/:id/events", () => {
 
   it("drives every stream from one shared ticker, armed only while streams are open", async () => {
     const { app, clock } = setup({ ...options, sseRetryMs: 250 });
-    const { scheduler } = appInternals(app);
     const jobs = [await createJob(app), await createJob(app), await createJob(app)];
     const streams = await Promise.all(jobs.map((job) => openStream(app, `/jobs/${job.id}/events`)));
-    // One completion wake-up per job, plus the progress and heartbeat ticks: not one per stream.
-    expect(scheduler.size).toBe(3 + 2);
+    // Job ends and ticks share the app's one scheduler: one timer, whatever the streams.
     expect(clock.timers).toBe(1);
     const twoMore = await openStream(app, `/jobs/${jobs[0]!.id}/events`);
-    expect(scheduler.size).toBe(3 + 2);
+    expect(clock.timers).toBe(1);
     clock.advance(1_000);
     await until(() => [...streams, twoMore].every((s) => s.events().length === 2));
     expect(streams[0]!.events()[0]!.retry).toBe("250");
     await app.inject({ method: "DELETE", url: `/jobs/${jobs[1]!.id}` });
     await streams[1]!.untilEnded();
-    expect(scheduler.size).toBe(2 + 2);
+    expect((await held(app)).jobStreams).toBe(3);
     clock.advance(9_000);
     await Promise.all([streams[0]!, streams[2]!, twoMore].map((s) => s.untilEnded()));
-    expectIdle(app);
-    expect(clock.timers).toBe(0);
+    await expectIdle(app, clock);
   });
 
   it("skips progress for a stream whose client is not reading, but never done", async () => {
@@ -209,19 +211,19 @@ describe("GET /jobs/:id/events", () => {
     expect(events[0]!.event).toBe("progress");
     expect(events.filter((e) => e.event === "progress").length).toBeLessThan(3);
     // ...but done always gets through.
-    expect(events.at(-1)).toMatchObject({ id: "10000", event: "done" });
-    expectIdle(app);
+    expect(events.at(-1)).toMatchObject({ id: at(10_000), event: "done" });
+    await expectIdle(app, clock);
   });
 
   it("ends open streams when the app closes", async () => {
-    const { app } = setup(options);
+    const { app, clock } = setup(options);
     const job = await createJob(app);
     const stream = await openStream(app, `/jobs/${job.id}/events`);
     await until(() => stream.events().length === 1);
     await app.close();
     await stream.untilEnded();
     expect(stream.events().map((e) => e.event)).toEqual(["progress"]);
-    expectIdle(app);
+    expect(clock.timers).toBe(0);
   });
 });
 
@@ -239,7 +241,7 @@ describe("GET /status/events", () => {
     expect(done).toMatchObject({ result: "completed", completedAt: iso(START + 2_000) });
     const resumed = await app.inject({
       url: "/status/events",
-      headers: { "last-event-id": "2000" },
+      headers: { "last-event-id": at(2_000) },
     });
     expect(resumed.statusCode).toBe(204);
   });

@@ -1,8 +1,7 @@
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
-import { eventually } from "./helpers.js";
+import { eventuallyHeld } from "./observe.js";
 
 describe("startServer", () => {
   it("serves over a real socket on an ephemeral port and closes", async () => {
@@ -55,7 +54,7 @@ describe("startServer", () => {
     // And a keep-alive connection whose request was answered.
     const used = await open("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     const held = fetch(`${server.url}/status`, { headers: { prefer: "wait=60" } });
-    await eventually(() => appInternals(server.app).longPolls.size === 1, "a held request");
+    await eventuallyHeld(server.app, (now) => now.longPolls === 1, "a held request");
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { appInternals } from "../src/internals.js";
-import { START, createJob, expectError, iso, setup, until } from "./helpers.js";
+import { START, createJob, expectError, iso, setup } from "./helpers.js";
+import { untilHeld } from "./observe.js";
 
 interface Timeline {
   jobId: string;
@@ -44,7 +44,7 @@ describe("GET /jobs/:id/timeline", () => {
       url: `/jobs/${job.id}`,
       headers: { prefer: "wait=30", "x-client-name": "waiter" },
     });
-    await until(() => appInternals(app).longPolls.size === 1, "the held request");
+    await untilHeld(app, (now) => now.longPolls === 1, "the held request");
     clock.advance(6_000);
     expect((await held).json()).toMatchObject({ status: "completed" });
     clock.advance(500);
@@ -129,7 +129,7 @@ describe("GET /jobs/:id/timeline", () => {
     const { app, clock } = setup({ ...options, pendingDurationMs: 2_000 });
     const job = await createJob(app);
     const stream = app.inject({ url: `/jobs/${job.id}/events` });
-    await until(() => appInternals(app).streams.size === 1, "the open stream");
+    await untilHeld(app, (now) => now.jobStreams === 1, "the open stream");
     const open = await timelineOf(app, job.id);
     expect(open.entries[1]).toMatchObject({ mode: "stream", result: "pending" });
     expect(open.entries[1]!.endedAt).toBeUndefined();
@@ -150,7 +150,7 @@ describe("GET /jobs/:id/timeline", () => {
     const quick = await createJob(app, { pendingDurationMs: 1_000 });
     const slow = await createJob(app, { pendingDurationMs: 3_000 });
     const stream = app.inject({ url: `/events?ids=${quick.id},${slow.id}` });
-    await until(() => appInternals(app).watch.size === 2, "both jobs watched");
+    await untilHeld(app, (now) => now.multiplexedStreams === 1, "the open stream");
     clock.advance(3_000);
     expect((await stream).body).toContain("event: end");
     const first = await timelineOf(app, quick.id);

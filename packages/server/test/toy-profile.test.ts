@@ -43,6 +43,8 @@ function toyApp() {
     setTimer: clock.setTimer,
     apiKeys: ["toy-key"],
     pendingDurationMs: 10_000,
+    // Every job completes: the test reads its outcome, not the draw.
+    errorProbability: 0,
     dashboardDir: false,
   });
   // The one line a new profile adds.

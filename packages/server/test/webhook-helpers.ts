@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
 import { buildApp, type AppOptions } from "../src/index.js";
-import { appInternals } from "../src/internals.js";
 import { fakeClock, settle, type FakeClock } from "./helpers.js";
+import { held } from "./observe.js";
 
 /** One request the app sent, as the receiver would see it. */
 export interface Sent {
@@ -89,6 +89,7 @@ export async function register(
   return response.json();
 }
 
-export function dispatcherOf(app: FastifyInstance) {
-  return appInternals(app).webhooks;
+/** Deliveries the app works on (in flight or waiting for a retry), from its `/metrics`. */
+export async function pendingDeliveries(app: FastifyInstance): Promise<number> {
+  return (await held(app)).webhookDeliveries;
 }

@@ -1,9 +1,7 @@
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { appInternals } from "../src/internals.js";
-import { MemoryJobStore, type JobRecord } from "../src/index.js";
-import { createJob, expectError } from "./helpers.js";
-import { advance, dispatcherOf, register, webhookApp, type Sent } from "./webhook-helpers.js";
+import { createJob, expectError, scripted } from "./helpers.js";
+import { advance, pendingDeliveries, register, webhookApp, type Sent } from "./webhook-helpers.js";
 
 const RECEIVER = "http://receiver.test/hooks";
 
@@ -121,7 +119,7 @@ describe("webhook delivery", () => {
         nextRetryAt: null,
       },
     ]);
-    expect(dispatcherOf(app).pending).toBe(0);
+    expect(await pendingDeliveries(app)).toBe(0);
   });
 
   it("stops after webhookMaxAttempts, backing off exponentially with jitter", async () => {
@@ -145,8 +143,8 @@ describe("webhook delivery", () => {
       [4, 503, "failed"],
     ]);
     expect(attempts.at(-1)!.nextRetryAt).toBeNull();
-    expect(dispatcherOf(app).pending).toBe(0);
-    expect(appInternals(app).scheduler.size).toBe(0);
+    expect(await pendingDeliveries(app)).toBe(0);
+    expect(clock.timers).toBe(0);
   });
 
   it("times an attempt out on the scheduler and retries it", async () => {
@@ -230,7 +228,7 @@ describe("webhook delivery", () => {
     expect(response.statusCode).toBe(200);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.signal.aborted).toBe(false);
-    expect(dispatcherOf(app).pending).toBe(1);
+    expect(await pendingDeliveries(app)).toBe(1);
   });
 
   it("tells an endpoint about the jobs created after it was registered", async () => {
@@ -248,11 +246,11 @@ describe("webhook delivery", () => {
     const endpoint = await register(app, { url: RECEIVER });
     await createJob(app);
     await advance(clock, 10_000);
-    expect(dispatcherOf(app).pending).toBe(1);
+    expect(await pendingDeliveries(app)).toBe(1);
     const response = await app.inject({ method: "DELETE", url: `/webhooks/${endpoint.id}` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).not.toHaveProperty("secret");
-    expect(dispatcherOf(app).pending).toBe(0);
+    expect(await pendingDeliveries(app)).toBe(0);
     await advance(clock, 60_000);
     expect(sent).toHaveLength(1);
     expectError(
@@ -292,7 +290,7 @@ describe("per-job callbackUrl", () => {
   });
 
   it("answers 400 for a callbackUrl that is not http(s), and an empty list for a job without", async () => {
-    const { app } = webhookApp();
+    const { app, clock } = webhookApp();
     for (const callbackUrl of ["ftp://example.com/x", "not a url", "/relative", "http://u:p@h/"]) {
       const response = await app.inject({ method: "POST", url: "/jobs", payload: { callbackUrl } });
       expect(expectError(response, 400, "invalid_request")).toContain("body.callbackUrl");
@@ -306,46 +304,38 @@ describe("per-job callbackUrl", () => {
     expectError(response, 400, "invalid_request");
     const job = await createJob(app);
     expect(await deliveries(app, `/jobs/${job.id}/deliveries`)).toEqual([]);
-    expect(dispatcherOf(app).watching).toBe(0);
+    // No endpoint and no callback: nothing to wake up for.
+    expect(clock.timers).toBe(0);
     expectError(await app.inject({ url: "/jobs/job_missing/deliveries" }), 404, "job_not_found");
   });
 });
 
 describe("HeyGen jobs", () => {
   it("get video_translate.success and .fail with HeyGen's payload", async () => {
-    const store = new MemoryJobStore();
-    const { app, clock, sent } = webhookApp({ store });
+    // Outcomes drawn in order (two draws a job, /status first): completed, then failed.
+    const { app, clock, sent } = webhookApp({
+      pendingDurationMs: 1_000,
+      errorProbability: 0.5,
+      random: scripted([0.99, 0, 0.99, 0, 0, 0]),
+    });
     const endpoint = await register(app, {
       url: RECEIVER,
       events: ["video_translate.success", "video_translate.fail"],
     });
-    const base = {
-      createdAt: clock.now(),
-      pendingDurationMs: 1_000,
-      etaError: 0,
-      etaBias: 0,
-      api: "heygen-v2" as const,
-      callbackUrl: `${RECEIVER}/callback`,
+    const create = async (payload: object) => {
+      const response = await app.inject({ method: "POST", url: "/v2/video_translate", payload });
+      expect(response.statusCode).toBe(200);
+      return response.json().data.video_translate_id as string;
     };
-    const success: JobRecord = {
-      ...base,
-      id: "job_heygenSuccess",
-      outcome: "completed",
-      callbackId: "cb-1",
-      outputLanguage: "French",
-      metadata: {},
-    };
-    const failure: JobRecord = {
-      ...base,
-      id: "job_heygenFailure",
-      outcome: "error",
-      failure: { code: "transcription_failed", message: "No speech found" },
-      metadata: {},
-    };
-    for (const record of [success, failure]) {
-      await store.insert(record);
-      await dispatcherOf(app).jobCreated(record);
-    }
+    const video_url = "https://example.com/talk.mp4";
+    const callback_url = `${RECEIVER}/callback`;
+    const successId = await create({
+      video_url,
+      output_language: "French",
+      callback_id: "cb-1",
+      callback_url,
+    });
+    const failureId = await create({ video_url, output_language: "German", callback_url });
     await advance(clock, 1_000);
     expect(sent).toHaveLength(4);
     const callbackSecret = (await app.inject({ url: "/webhooks/secret" })).json().secret;
@@ -356,8 +346,8 @@ describe("HeyGen jobs", () => {
     expect(bodies).toContainEqual({
       event_type: "video_translate.success",
       event_data: {
-        video_translate_id: "job_heygenSuccess",
-        url: "https://videos.simulator.invalid/translations/job_heygenSuccess.mp4",
+        video_translate_id: successId,
+        url: `https://videos.simulator.invalid/translations/${successId}.mp4`,
         callback_id: "cb-1",
         output_language: "French",
       },
@@ -365,10 +355,10 @@ describe("HeyGen jobs", () => {
     expect(bodies).toContainEqual({
       event_type: "video_translate.fail",
       event_data: {
-        video_translate_id: "job_heygenFailure",
-        message: "No speech found",
+        video_translate_id: failureId,
+        message: "Could not extract an audio track from the source video",
         callback_id: null,
-        output_language: null,
+        output_language: "German",
       },
     });
   });

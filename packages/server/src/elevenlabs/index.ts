@@ -2,6 +2,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError } from "../errors.js";
+import { JobFinishedError } from "../jobs/errors.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobSnapshot } from "../jobs/service.js";
 import { ownerOf } from "../auth/caller.js";
@@ -154,7 +155,7 @@ const dubbing: FastifyPluginAsync<ElevenlabsOptions> = async (app, { vendorHints
     try {
       return await service.cancel(id, owner);
     } catch (error) {
-      if (error instanceof ApiError && error.code === "job_not_pending") return read;
+      if (error instanceof JobFinishedError) return read;
       throw error;
     }
   }

@@ -6,7 +6,6 @@ import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
 import { callerOf, isPublicRequest } from "../auth/caller.js";
 import { routeOf } from "../plugins/public-routes.js";
-import { FaultCounter } from "./counter.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
 import { Delays } from "./delays.js";
 import { Hangs } from "./hangs.js";
@@ -29,7 +28,7 @@ export interface FaultsOptions {
   now: () => number;
   /** The job a request is about, if the caller may see it. */
   findJob: (id: string, owner: string | undefined) => Promise<JobRecord | undefined>;
-  /** Told of every fault injected, after `counter` has it (for metrics). */
+  /** Told of every fault injected (for metrics). */
   onFault?: (kind: FaultKind) => void;
   /**
    * Whether any job may carry fault overrides. While none may, requests about a job take the
@@ -54,7 +53,6 @@ interface Plan {
  * mangle the real answer in transit.
  */
 export class Faults {
-  readonly counter = new FaultCounter();
   readonly hangs = new Hangs();
   readonly delays: Delays;
   readonly dribbles: Dribbles;
@@ -148,7 +146,6 @@ export class Faults {
   }
 
   #record(request: FastifyRequest, kind: FaultKind): void {
-    this.counter.record(kind);
     this.#options.onFault?.(kind);
     request.log.info({ fault: kind }, `injected fault: ${kind}`);
   }

@@ -3,14 +3,14 @@ export const MAX_METADATA_BYTES = 16_384;
 /** Deep nesting would overflow `JSON.stringify` long before the size limit does. */
 export const MAX_METADATA_DEPTH = 16;
 
-/** Why `metadata` cannot be stored, or undefined when it can. */
+/** Why `metadata` cannot be stored ("must ..."), or undefined when it can. */
 export function metadataProblem(metadata: Record<string, unknown>): string | undefined {
   if (deeperThan(metadata, MAX_METADATA_DEPTH)) {
-    return `body.metadata must not nest deeper than ${MAX_METADATA_DEPTH} levels`;
+    return `must not nest deeper than ${MAX_METADATA_DEPTH} levels`;
   }
   const bytes = Buffer.byteLength(JSON.stringify(metadata));
   if (bytes > MAX_METADATA_BYTES) {
-    return `body.metadata must serialize to at most ${MAX_METADATA_BYTES} bytes, got ${bytes}`;
+    return `must serialize to at most ${MAX_METADATA_BYTES} bytes, got ${bytes}`;
   }
   return undefined;
 }

@@ -1,4 +1,3 @@
-import { ApiError } from "../errors.js";
 import type { FaultOverrides } from "../faults/decide.js";
 import type { FaultKind } from "../faults/kinds.js";
 import { toLatencyRange } from "../faults/latency.js";
@@ -7,8 +6,16 @@ import type { JobStore } from "../store/job-store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { deriveState, type JobStatus } from "./derive.js";
 import { drawEtaBias, estimateTimes } from "./estimate.js";
+import {
+  ConcurrencyLimitError,
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  InvalidInputError,
+  JobFinishedError,
+  JobNotFoundError,
+  TooManyJobsError,
+} from "./errors.js";
 import { pickFailure } from "./failures.js";
-import { retryAfterSeconds } from "./hints.js";
 import {
   fingerprint,
   idempotencyScope,
@@ -22,7 +29,7 @@ import type { Random } from "./random.js";
 import type { BatchHead, BatchPlace, JobRecord, TranslationFields } from "./record.js";
 import { toJobView, type JobView } from "./view.js";
 import type { AddressPolicy } from "../webhooks/address-policy.js";
-import { checkWebhookUrl } from "../webhooks/url.js";
+import { webhookUrlProblem } from "../webhooks/url.js";
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -59,6 +66,9 @@ export interface JobServiceOptions {
 
 /** How long a claim on an `Idempotency-Key` holds while its request creates the job, in ms. */
 const CLAIM_HOLD_MS = 30_000;
+
+/** How soon a retry may find the job a request holding its idempotency key is creating, in ms. */
+const IN_PROGRESS_RETRY_MS = 1_000;
 
 /** Most time between two clean-ups of expired records, in ms. */
 const MAX_SWEEP_INTERVAL_MS = 60_000;
@@ -201,7 +211,7 @@ export class JobService {
     const print = fingerprint(inputs.length === 1 ? inputs[0] : inputs);
     const queueKey = `${scope}\n${idempotencyKey}`;
     if (idempotency.inProgress === "conflict" && this.#idempotency.busy(queueKey)) {
-      throw inProgress();
+      throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS);
     }
     return this.#idempotency.run(queueKey, async () => {
       const now = this.#options.now();
@@ -243,17 +253,18 @@ export class JobService {
   #prepare(input: CreateJobInput): PreparedInput {
     const metadata = input.metadata ?? {};
     const problem = metadataProblem(metadata);
-    if (problem !== undefined) throw new ApiError("invalid_request", problem);
+    if (problem !== undefined) throw new InvalidInputError("metadata", problem);
     if (input.callbackUrl !== undefined) {
-      checkWebhookUrl(input.callbackUrl, "body.callbackUrl", this.#options.webhookPolicy);
+      const urlProblem = webhookUrlProblem(input.callbackUrl, this.#options.webhookPolicy);
+      if (urlProblem !== undefined) throw new InvalidInputError("callbackUrl", urlProblem);
     }
     return { input, metadata, faults: faultOverrides(input) };
   }
 
   /**
-   * The jobs a saved key made, as of now; for another body 422 (or, with `otherBody: "replay"`,
-   * the jobs, flagged), and 409 `request_in_progress` while the request holding the key is
-   * still under way. Undefined when a job is gone.
+   * The jobs a saved key made, as of now; IdempotencyConflictError for another body (or, with
+   * `otherBody: "replay"`, the jobs, flagged), IdempotencyInProgressError while the request
+   * holding the key is still under way. Undefined when a job is gone.
    */
   async #replay(
     saved: IdempotencyRecord,
@@ -263,12 +274,9 @@ export class JobService {
   ): Promise<CreatedJobs | undefined> {
     const bodyDiffers = saved.fingerprint !== print;
     if (bodyDiffers && policy.otherBody === "refuse") {
-      throw new ApiError(
-        "idempotency_key_reused",
-        "This Idempotency-Key was already used with a different request body",
-      );
+      throw new IdempotencyConflictError();
     }
-    if (saved.jobId === "") throw inProgress();
+    if (saved.jobId === "") throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS);
     const records = await this.#getAll(saved.jobIds ?? [saved.jobId]);
     if (records.some((record) => record === undefined)) return undefined;
     const jobs = records.map((record) => ({ record: record!, at: now }));
@@ -283,7 +291,7 @@ export class JobService {
     return store.getMany(ids);
   }
 
-  /** The job as of now; 404 `job_not_found` when there is none or `owner` may not see it. */
+  /** The job as of now; JobNotFoundError when there is none or `owner` may not see it. */
   async get(id: string, owner?: string): Promise<JobSnapshot> {
     const record = await this.find(id, owner);
     if (record === undefined) throw notFound(id);
@@ -378,7 +386,7 @@ export class JobService {
         await this.cancel(id, owner);
       } catch (error) {
         // It ended meanwhile: nothing left to stop.
-        if (!(error instanceof ApiError && error.code === "job_not_pending")) throw error;
+        if (!(error instanceof JobFinishedError)) throw error;
       }
     }
     await this.revise(id, owner, (current) => ({ ...current, deletedAt: this.#options.now() }));
@@ -389,10 +397,7 @@ export class JobService {
     const now = this.#options.now();
     const { status } = deriveState(record, now);
     if (status !== "pending") {
-      throw new ApiError(
-        "job_not_pending",
-        `Job ${id} is already ${status}; only pending jobs can be cancelled`,
-      );
+      throw new JobFinishedError(id, status);
     }
     const cancelled: JobRecord = { ...record, cancelledAt: now };
     await this.#options.store.update(cancelled);
@@ -435,10 +440,7 @@ export class JobService {
     };
     if (limit === 0) return insertAll();
     if (items.length > limit) {
-      throw new ApiError(
-        "invalid_request",
-        `This request makes ${items.length} jobs, more than the ${limit} that may be pending at once`,
-      );
+      throw new TooManyJobsError(items.length, limit);
     }
     // The count comes from the store, so the limit holds after a restart and across servers
     // sharing it; one owner's check and insert run one at a time, so concurrent requests to
@@ -452,9 +454,8 @@ export class JobService {
   }
 
   /**
-   * 429 `concurrency_limit`, with `Retry-After` at the earliest estimated end, when `adding`
-   * more jobs would pass the limit (or always, with `full`: the store said so, and a job may
-   * have ended since).
+   * ConcurrencyLimitError, retry after the earliest estimated end, when full (or
+   * always, with `full`: the store said so, and a job may have ended since).
    */
   async #refuse(scope: string, limit: number, full: boolean, adding = 1): Promise<void> {
     const now = this.#options.now();
@@ -464,12 +465,7 @@ export class JobService {
       pending.length === 0
         ? now
         : Math.min(...pending.map((record) => estimateTimes(record, now).estimatedCompletionAt));
-    const seconds = retryAfterSeconds(earliest - now);
-    throw new ApiError(
-      "concurrency_limit",
-      `At most ${limit} jobs may be pending at once; one is expected to end in about ${seconds} s`,
-      { headers: { "retry-after": String(seconds) } },
-    );
+    throw new ConcurrencyLimitError(limit, earliest - now);
   }
 
   /**
@@ -534,7 +530,7 @@ export class JobService {
   async #resolveCursor(cursor: string, owner: string | undefined): Promise<string> {
     const id = decodeCursor(cursor);
     if (id === undefined || (await this.find(id, owner)) === undefined) {
-      throw new ApiError("invalid_request", "query.cursor is not a cursor this server issued");
+      throw new InvalidInputError("cursor", "is not a cursor this server issued");
     }
     return id;
   }
@@ -580,7 +576,7 @@ function faultOverrides(input: CreateJobInput): FaultOverrides | undefined {
   }
   const latency = latencyMs === undefined ? undefined : toLatencyRange(latencyMs);
   if (latencyMs !== undefined && latency === undefined) {
-    throw new ApiError("invalid_request", "body.latencyMs must be [min, max] with min <= max");
+    throw new InvalidInputError("latencyMs", "must be [min, max] with min <= max");
   }
   return {
     ...(faultRate !== undefined && { rate: faultRate }),
@@ -589,14 +585,6 @@ function faultOverrides(input: CreateJobInput): FaultOverrides | undefined {
   };
 }
 
-function inProgress(): ApiError {
-  return new ApiError(
-    "request_in_progress",
-    "A request with this Idempotency-Key is still being processed; retry in 1 s",
-    { headers: { "retry-after": "1" } },
-  );
-}
-
-function notFound(id: string): ApiError {
-  return new ApiError("job_not_found", `No job with id ${JSON.stringify(id)}`);
+function notFound(id: string): JobNotFoundError {
+  return new JobNotFoundError(id);
 }

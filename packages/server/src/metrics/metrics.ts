@@ -10,9 +10,11 @@ import { RequestStats } from "./request-stats.js";
 export interface MetricsSources {
   /** Long-polls held now (`LongPolls.size`). */
   longPolls: () => number;
-  /** Open `/jobs/:id/events` streams (`EventStreams.size`). */
+  /** Open `/jobs/:id/events` streams (`SseHub.openStreams("job")`). */
   jobStreams: () => number;
-  /** Open `/events?ids=` streams (`MultiplexedStreams.size`). */
+  /** Webhook deliveries this server works on: an attempt in flight or a retry scheduled. */
+  webhookDeliveries: () => number;
+  /** Open `/events?ids=` streams (`SseHub.openStreams("multiplexed")`). */
   multiplexedStreams: () => number;
   /** Jobs in the store by status, now. */
   jobCounts: () => Promise<Record<JobStatus, number>>;
@@ -85,6 +87,14 @@ export class Metrics {
       collect() {
         this.set({ kind: "job" }, sources.jobStreams());
         this.set({ kind: "multiplexed" }, sources.multiplexedStreams());
+      },
+    });
+    new Gauge({
+      name: "webhook_deliveries_pending",
+      help: "Webhook deliveries this server works on right now: an attempt in flight or a retry scheduled",
+      registers,
+      collect() {
+        this.set(sources.webhookDeliveries());
       },
     });
     this.#faults = new Counter({

@@ -1,15 +1,34 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, ERROR_STATUS, type ErrorCode } from "../errors.js";
+import {
+  ConcurrencyLimitError,
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  InvalidInputError,
+  JobFinishedError,
+  JobNotFoundError,
+  JobServiceError,
+  TooManyJobsError,
+} from "../jobs/errors.js";
+import { retryAfterSeconds } from "../jobs/hints.js";
 import { REQUEST_ID_HEADER } from "./request-id.js";
 import { sendError, type ErrorReply } from "./send-error.js";
 
 type ValidationIssue = NonNullable<FastifyError["validation"]>[number];
 
-/** Sends every error, ours or Fastify's, as `{ "error": { "code", "message" } }`. */
+/** An answer with the headers it travels with (`Retry-After`). */
+interface DescribedError extends ErrorReply {
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends every error, ours, the job service's or Fastify's, as `{ "error": { "code", "message" } }`.
+ * An API profile's envelope (see error-envelope.ts) may then reshape it and rename the code.
+ */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const described = describeError(error, request);
-    if (error instanceof ApiError) reply.headers(error.headers);
+    if (described.headers !== undefined) reply.headers(described.headers);
     if (described.statusCode >= 500) request.log.error({ err: error }, "request failed");
     return sendError(reply, described.code, described.message, described.statusCode);
   });
@@ -26,8 +45,11 @@ export function handleFrameworkError(
   void sendError(reply, code, message, statusCode);
 }
 
-export function describeError(error: unknown, request: FastifyRequest): ErrorReply {
-  if (error instanceof ApiError) return described(error.code, error.message);
+export function describeError(error: unknown, request: FastifyRequest): DescribedError {
+  if (error instanceof ApiError) {
+    return { ...described(error.code, error.message), headers: error.headers };
+  }
+  if (error instanceof JobServiceError) return describeJobError(error, request);
   const fastifyError: Partial<FastifyError> = error instanceof Error ? error : {};
   const { code, statusCode, validation, validationContext } = fastifyError;
   if (validation?.[0] !== undefined) {
@@ -54,6 +76,39 @@ export function describeError(error: unknown, request: FastifyRequest): ErrorRep
     return { statusCode, code: "invalid_request", message: fastifyError.message ?? "Bad request" };
   }
   // Never leak a stack or an internal message to the client; the log has both.
+  return described("internal_error", "Internal server error");
+}
+
+/** The job service's refusals in HTTP's words. */
+function describeJobError(error: JobServiceError, request: FastifyRequest): DescribedError {
+  if (error instanceof JobNotFoundError) return described("job_not_found", error.message);
+  if (error instanceof JobFinishedError) return described("job_not_pending", error.message);
+  if (error instanceof IdempotencyConflictError) {
+    return described("idempotency_key_reused", error.message);
+  }
+  if (error instanceof IdempotencyInProgressError) {
+    const seconds = retryAfterSeconds(error.retryAfterMs);
+    return {
+      ...described("request_in_progress", `${error.message}; retry in ${seconds} s`),
+      headers: { "retry-after": String(seconds) },
+    };
+  }
+  if (error instanceof ConcurrencyLimitError) {
+    const seconds = retryAfterSeconds(error.retryAfterMs);
+    return {
+      ...described(
+        "concurrency_limit",
+        `${error.message}; one is expected to end in about ${seconds} s`,
+      ),
+      headers: { "retry-after": String(seconds) },
+    };
+  }
+  if (error instanceof TooManyJobsError) return described("invalid_request", error.message);
+  if (error instanceof InvalidInputError) {
+    // A read takes its inputs from the query string, a write from its body.
+    const part = request.method === "GET" || request.method === "HEAD" ? "query" : "body";
+    return described("invalid_request", `${part}.${error.field} ${error.problem}`);
+  }
   return described("internal_error", "Internal server error");
 }
 

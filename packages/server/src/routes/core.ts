@@ -1,5 +1,4 @@
 import fp from "fastify-plugin";
-import type { MultiplexedStreams } from "../events/multiplexed-streams.js";
 import type { JobService } from "../jobs/service.js";
 import { jobRoutes } from "./jobs.js";
 import type { LiveOptions } from "./live.js";
@@ -8,7 +7,6 @@ import { statusRoutes } from "./status.js";
 export interface CorePluginOptions {
   service: JobService;
   live: LiveOptions;
-  multiplexed: MultiplexedStreams;
   now: () => number;
   /** Largest page `GET /jobs` serves. */
   maxListLimit: number;
@@ -29,11 +27,11 @@ declare module "fastify" {
  * `app.live`), which the API profiles registered after it serve in their own shapes.
  */
 export const corePlugin = fp<CorePluginOptions>(
-  async (app, { service, live, multiplexed, now, maxListLimit }) => {
+  async (app, { service, live, now, maxListLimit }) => {
     app.decorate("jobs", service);
     app.decorate("live", live);
     await app.register(statusRoutes, { service, live });
-    await app.register(jobRoutes, { service, live, multiplexed, now, maxListLimit });
+    await app.register(jobRoutes, { service, live, now, maxListLimit });
   },
   { name: "core" },
 );

@@ -6,10 +6,9 @@ import { toJobView } from "../jobs/view.js";
 import { ownerOf } from "../auth/caller.js";
 import { sendJob } from "./job-reply.js";
 import { ApiError } from "../errors.js";
-import { MultiplexedStreams } from "../events/multiplexed-streams.js";
-import { parseLastEventId } from "../events/sse-format.js";
+import { hasEverything } from "../events/event-ids.js";
 import { findAll, parseIds, readBatch } from "./batch.js";
-import { hijack, readWithWait, streamJob, type LiveOptions } from "./live.js";
+import { hijack, lastEventIdOf, readWithWait, streamJob, type LiveOptions } from "./live.js";
 import { HINTS, LONG_POLL, STREAM } from "./openapi-text.js";
 import {
   createJobBodySchema,
@@ -26,7 +25,6 @@ import {
 export interface JobRoutesOptions {
   service: JobService;
   live: LiveOptions;
-  multiplexed: MultiplexedStreams;
   now: () => number;
   maxListLimit: number;
 }
@@ -48,7 +46,7 @@ const TAGS = ["jobs"];
 /** Many jobs: create, read (or wait for), stream, list, cancel. */
 export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
   app,
-  { service, live, multiplexed, now, maxListLimit },
+  { service, live, now, maxListLimit },
 ) => {
   const jobReply = (id: string, statusCode = 200) => ({
     path: `/jobs/${encodeURIComponent(id)}`,
@@ -161,18 +159,15 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (
     async (request, reply) => {
       const ids = parseIds(request.query.ids);
       const { found, missing } = await findAll(service, ids, ownerOf(request));
-      const subject = {
-        records: found,
-        missing,
-        render: toJobView,
-        lastEventId:
-          parseLastEventId(request.headers["last-event-id"]) ??
-          parseLastEventId(request.query.lastEventId),
-      };
+      const lastEventId = lastEventIdOf(request);
       const at = now();
-      if (MultiplexedStreams.complete(subject, at)) return reply.code(204).send();
+      // Unknown ids are news too: only a client that has every job's end gets 204.
+      if (missing.length === 0 && hasEverything(found, lastEventId, at)) {
+        return reply.code(204).send();
+      }
       const onDone = request.observeStream?.(found, at);
-      multiplexed.open(reply.raw, { ...subject, onDone }, hijack(reply));
+      const subject = { kind: "multiplexed" as const, records: found, missing, lastEventId };
+      live.streams.open(reply.raw, { ...subject, render: toJobView, onDone }, hijack(reply));
       return reply;
     },
   );

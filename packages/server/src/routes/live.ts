@@ -1,7 +1,8 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { doneEventId, type EventStreams } from "../events/event-streams.js";
+import { hasEverything } from "../events/event-ids.js";
 import type { LongPolls } from "../events/long-polls.js";
+import type { SseHub } from "../events/sse-hub.js";
 import { parseLastEventId } from "../events/sse-format.js";
 import { deriveState } from "../jobs/derive.js";
 import type { JobRecord } from "../jobs/record.js";
@@ -11,7 +12,7 @@ import { preferredWait } from "./prefer.js";
 /** What the routes need to hold requests and stream events. */
 export interface LiveOptions {
   longPolls: LongPolls;
-  streams: EventStreams;
+  streams: SseHub;
   /** Longest `Prefer: wait` honoured, in seconds. */
   maxWaitSeconds: number;
 }
@@ -66,17 +67,19 @@ export function streamJob(
   { record, at }: JobSnapshot,
   render: (record: JobRecord, now: number) => unknown,
 ) {
-  const query = request.query as Record<string, unknown> | undefined;
-  const lastId =
-    parseLastEventId(request.headers["last-event-id"]) ?? parseLastEventId(query?.lastEventId);
-  const doneId = doneEventId(record, at);
+  const lastEventId = lastEventIdOf(request);
   // 204 is how a server tells EventSource to stop reconnecting.
-  if (doneId !== undefined && lastId !== undefined && lastId >= doneId) {
-    return reply.code(204).send();
-  }
+  if (hasEverything([record], lastEventId, at)) return reply.code(204).send();
   const onDone = request.observeStream?.([record], at);
-  streams.open(reply.raw, { record, render, onDone }, hijack(reply));
+  const subject = { kind: "job" as const, records: [record], render, lastEventId, onDone };
+  streams.open(reply.raw, subject, hijack(reply));
   return reply;
+}
+
+/** A resuming client's `Last-Event-ID` header, else its `?lastEventId=`; undefined if not ours. */
+export function lastEventIdOf(request: FastifyRequest): number | undefined {
+  const query = request.query as Record<string, unknown> | undefined;
+  return parseLastEventId(request.headers["last-event-id"]) ?? parseLastEventId(query?.lastEventId);
 }
 
 /**

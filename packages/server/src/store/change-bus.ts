@@ -3,10 +3,10 @@ import type { JobRecord } from "../jobs/record.js";
 /**
  * A change another server sharing the store must hear of at once. Completions need no message:
  * they are derived from the record and the clock, so every server's scheduler wakes its own
- * waiters. A cancel is not, and a new job is news to a stream of all of a key's jobs.
+ * waiters. A cancel is not.
  */
 export interface JobChange {
-  type: "created" | "cancelled";
+  type: "cancelled";
   /** The record as stored after the change. */
   record: JobRecord;
 }

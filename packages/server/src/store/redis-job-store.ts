@@ -387,7 +387,7 @@ export class RedisChangeBus implements ChangeBus {
       return;
     }
     if (change.origin === this.#origin) return;
-    if (change.type !== "created" && change.type !== "cancelled") return;
+    if (change.type !== "cancelled") return;
     if (typeof change.record?.id !== "string") return;
     this.#listeners.emit({ type: change.type, record: change.record });
   }

@@ -9,6 +9,13 @@ export const MAX_WEBHOOK_URL_LENGTH = 2_048;
  * address literal it refuses is a 400 too; a name is checked when a delivery resolves it.
  */
 export function checkWebhookUrl(raw: string, field: string, policy?: AddressPolicy): string {
+  const problem = webhookUrlProblem(raw, policy);
+  if (problem !== undefined) throw new ApiError("invalid_request", `${field} ${problem}`);
+  return raw;
+}
+
+/** What is wrong with `raw` as a webhook URL ("must ..."), or undefined when nothing is. */
+export function webhookUrlProblem(raw: string, policy?: AddressPolicy): string | undefined {
   let url: URL | undefined;
   try {
     url = new URL(raw);
@@ -16,18 +23,13 @@ export function checkWebhookUrl(raw: string, field: string, policy?: AddressPoli
     url = undefined;
   }
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new ApiError("invalid_request", `${field} must be an absolute http or https URL`);
+    return "must be an absolute http or https URL";
   }
-  if (url.username !== "" || url.password !== "") {
-    throw new ApiError("invalid_request", `${field} must not carry credentials`);
-  }
+  if (url.username !== "" || url.password !== "") return "must not carry credentials";
   const address = addressLiteral(url.hostname);
   const range = address === undefined ? undefined : policy?.refusal(address);
   if (address !== undefined && range !== undefined) {
-    throw new ApiError(
-      "invalid_request",
-      `${field} points at ${address}, ${addressKind(range)}: this server sends webhooks to public addresses only`,
-    );
+    return `points at ${address}, ${addressKind(range)}: this server sends webhooks to public addresses only`;
   }
-  return raw;
+  return undefined;
 }
