@@ -1,5 +1,5 @@
 import { ShapeError } from "../parse.js";
-import type { RequestOptions } from "../client.js";
+import type { RequestOptions } from "../create-options.js";
 import { dataOf, heygenSnapshot, statusOf } from "./heygen-shape.js";
 import type { ApiProfile } from "./types.js";
 
