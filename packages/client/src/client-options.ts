@@ -1,8 +1,11 @@
-import { BUDGET_DEFAULTS } from "./budget.js";
+import { BUDGET_DEFAULTS, RequestBudget } from "./budget.js";
+import { systemClock } from "./internal/clock.js";
+import { identityHeaders } from "./internal/identity.js";
 import { describe, validateOptions } from "./internal/validate.js";
 import { CLIENT_ALIASES, CLIENT_OPTION_RULES } from "./option-rules.js";
 import { CLIENT_DEFAULTS, checkUrl, type ClientOptions } from "./options.js";
-import type { ApiName, StatusMap } from "./profiles/types.js";
+import type { ApiName, ApiProfile, StatusMap } from "./profiles/types.js";
+import type { TransportSettings } from "./transport/http.js";
 import { definedOnly } from "./wait-options.js";
 
 /** The client's options after the call forms are told apart, checked, and defaults applied. */
@@ -98,4 +101,29 @@ export function apiKeyHeader(
     throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
   }
   return { [header]: apiKey };
+}
+
+/** What every request of a client shares: fetch, clock, budget, headers, limits. */
+export function transportOf<A extends ApiName>(
+  resolved: ResolvedClientOptions<A>,
+  profile: ApiProfile,
+): TransportSettings {
+  const fetchImpl = resolved.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchImpl !== "function") {
+    throw new TypeError('Option "fetch" is required where no global fetch exists');
+  }
+  const clock = resolved.clock ?? systemClock;
+  const { maxRequestsPerSecond, maxConcurrentRequests } = resolved;
+  return {
+    fetch: fetchImpl,
+    clock,
+    budget: new RequestBudget({ maxRequestsPerSecond, maxConcurrentRequests }, clock),
+    headers: {
+      ...identityHeaders(resolved.clientName),
+      ...apiKeyHeader(resolved.apiKey, profile.apiKeyHeader),
+      ...resolved.headers,
+    },
+    requestTimeoutMs: resolved.requestTimeoutMs,
+    maxResponseBytes: resolved.maxResponseBytes,
+  };
 }

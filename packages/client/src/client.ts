@@ -1,10 +1,4 @@
-import { RequestBudget } from "./budget.js";
-import {
-  apiKeyHeader,
-  checkJobId,
-  checkStatusMap,
-  resolveClientOptions,
-} from "./client-options.js";
+import { checkJobId, checkStatusMap, resolveClientOptions, transportOf } from "./client-options.js";
 import type {
   CreateJobOptions,
   RequestOptions,
@@ -13,8 +7,6 @@ import type {
 import { RateLimitError } from "./errors/RateLimitError.js";
 import { ExpectedDurations } from "./expected-durations.js";
 import { untilAborted } from "./internal/abort.js";
-import { systemClock } from "./internal/clock.js";
-import { identityHeaders } from "./internal/identity.js";
 import { randomId } from "./internal/random-id.js";
 import { DurationModel, type DurationModelSnapshot } from "./learned.js";
 import type { ClientOptions, WaitOptions } from "./options.js";
@@ -83,29 +75,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     this.baseUrl = resolved.baseUrl;
     this.statusUrl = resolved.statusUrl;
 
-    const fetchImpl = resolved.fetch ?? globalThis.fetch?.bind(globalThis);
-    if (typeof fetchImpl !== "function") {
-      throw new TypeError('Option "fetch" is required where no global fetch exists');
-    }
-    const clock = resolved.clock ?? systemClock;
-    this.#transport = {
-      fetch: fetchImpl,
-      clock,
-      budget: new RequestBudget(
-        {
-          maxRequestsPerSecond: resolved.maxRequestsPerSecond,
-          maxConcurrentRequests: resolved.maxConcurrentRequests,
-        },
-        clock,
-      ),
-      headers: {
-        ...identityHeaders(resolved.clientName),
-        ...apiKeyHeader(resolved.apiKey, this.#profile.apiKeyHeader),
-        ...resolved.headers,
-      },
-      requestTimeoutMs: resolved.requestTimeoutMs,
-      maxResponseBytes: resolved.maxResponseBytes,
-    };
+    this.#transport = transportOf(resolved, this.#profile);
     this.#random = resolved.random ?? Math.random;
     this.#logger = resolved.logger;
     if (resolved.model !== undefined) this.#model.import(resolved.model);
@@ -118,7 +88,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
     );
     this.#reader = reader;
     this.#shared = new SharedReads({
-      clock,
+      clock: this.#transport.clock,
       batch: async (ids, notAfter) => ({
         ...(await reader.batch(ids, undefined, notAfter, undefined)),
         eventsUrl: reader.eventsUrl(ids),

@@ -32,3 +32,29 @@ export interface WaitManyOptions extends Omit<
 /** How one job's wait ended: a terminal status, or the error that ended the wait on it. */
 export type JobOutcome =
   { jobId: string; ok: true; result: WaitResult } | { jobId: string; ok: false; error: unknown };
+
+/**
+ * The jobs of a wait on many, checked, each id once: a TypeError for an empty id or a size
+ * that is not a positive number.
+ */
+export function readJobRefs(
+  refs: Iterable<JobRef>,
+): Array<{ jobId: string; signal: AbortSignal | undefined; size: number | undefined }> {
+  const jobs = new Map<
+    string,
+    { jobId: string; signal: AbortSignal | undefined; size: number | undefined }
+  >();
+  for (const ref of refs) {
+    const jobId = typeof ref === "string" ? ref : ref.jobId;
+    if (typeof jobId !== "string" || jobId.length === 0) {
+      throw new TypeError(`Every job id must be a non-empty string, got ${JSON.stringify(jobId)}`);
+    }
+    if (jobs.has(jobId)) continue;
+    const size = typeof ref === "string" ? undefined : ref.size;
+    if (size !== undefined && !(typeof size === "number" && size > 0 && Number.isFinite(size))) {
+      throw new TypeError(`A job's size must be a positive number, got ${String(size)}`);
+    }
+    jobs.set(jobId, { jobId, signal: typeof ref === "string" ? undefined : ref.signal, size });
+  }
+  return [...jobs.values()];
+}

@@ -1,9 +1,10 @@
 import { BudgetDeadlineError } from "./budget.js";
 import { endingError } from "./failure.js";
-import { AbortFanout, forwardAbort } from "./internal/abort.js";
+import { forwardAbort } from "./internal/abort.js";
 import { describe, validateOptions } from "./internal/validate.js";
 import { JobTracker, dateOf, type TrackerDependencies } from "./engine/job-tracker.js";
 import { ModeSelector, reopenPauseMs, worthReopening } from "./engine/mode-selector.js";
+import { PendingJobs, type PendingJob } from "./engine/pending-jobs.js";
 import { streamSession } from "./engine/stream-session.js";
 import { WAIT_ALIASES, WAIT_MANY_OPTION_RULES } from "./option-rules.js";
 import type { WaitOptions } from "./options.js";
@@ -11,7 +12,12 @@ import { BatchUnsupported, type BatchObservation, type StreamRead } from "./read
 import type { SseState } from "./transport/sse.js";
 import { StreamUnavailable } from "./transport/stream.js";
 import type { Logger, StatusSnapshot, WaitResult } from "./types.js";
-import type { JobOutcome, JobRef, WaitManyOptions } from "./wait-many-options.js";
+import {
+  readJobRefs,
+  type JobOutcome,
+  type JobRef,
+  type WaitManyOptions,
+} from "./wait-many-options.js";
 import { resolveWaitOptions } from "./wait-options.js";
 
 /** What a wait on many jobs needs from the client: time, the model, and its batch transports. */
@@ -39,11 +45,8 @@ export interface ManyDependencies extends TrackerDependencies {
 }
 
 /** One job of the wait: its tracker, its own signal, and when its next poll is due. */
-interface Pending {
+interface Pending extends PendingJob {
   job: JobTracker;
-  jobId: string;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
   dueAt: number;
   /** The last delay chosen, to know how far it may be pulled forward to share a batch. */
   lastDelayMs: number;
@@ -56,7 +59,6 @@ interface Pending {
  */
 const COALESCE_SHARE = 0.1;
 const COALESCE_MAX_MS = 250;
-const DONE = Symbol("done");
 
 /**
  * Waits on many jobs at once and yields each outcome as soon as it is known. Jobs due for a
@@ -83,61 +85,24 @@ export async function* waitMany(
 
   const start = clock.now();
   const deadline = start + o.maxWaitMs;
-  const pending = new Map<string, Pending>();
-  const ready: JobOutcome[] = [];
+  const jobs = readJobRefs(refs);
+  const pending = new PendingJobs<Pending>(signal);
+  const { fanout } = pending;
   const modes = new ModeSelector(o);
   let batches = true;
-  let wake: (() => void) | undefined;
-  // Aborts every sleep, request and stream of this wait: when the caller's signal aborts, or
-  // when the last job is settled (then with DONE), so nothing outlives the wait.
-  const stop = new AbortController();
-  const unlinkStop = forwardAbort(signal, stop);
-  // What runs concurrently (a request or a sleep per chunk, a wait per job) follows `stop`
-  // through this, not with a listener each on it.
-  const fanout = new AbortFanout(stop.signal);
-  const emit = (outcome: JobOutcome) => {
-    const entry = pending.get(outcome.jobId);
-    if (!entry) return;
-    pending.delete(outcome.jobId);
-    if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-    ready.push(outcome);
-    if (pending.size === 0) stop.abort(DONE);
-    wake?.();
-  };
-  /** Rethrows the caller's abort; swallows the end of the wait. */
-  const stopped = (cause: unknown): boolean => {
-    if (signal?.aborted) throw signal.reason;
-    return stop.signal.aborted && cause === DONE;
-  };
-
-  for (const ref of refs) {
-    const jobId = typeof ref === "string" ? ref : ref.jobId;
-    if (typeof jobId !== "string" || jobId.length === 0) {
-      throw new TypeError(`Every job id must be a non-empty string, got ${JSON.stringify(jobId)}`);
-    }
-    if (pending.has(jobId)) continue;
-    const jobSignal = typeof ref === "string" ? undefined : ref.signal;
-    const size = typeof ref === "string" ? undefined : ref.size;
-    if (size !== undefined && !(typeof size === "number" && size > 0 && Number.isFinite(size))) {
-      throw new TypeError(`A job's size must be a positive number, got ${String(size)}`);
-    }
-    const entry: Pending = {
+  for (const { jobId, signal: jobSignal, size } of jobs) {
+    pending.add({
       job: new JobTracker(jobId, o, deps, { start, deadline, size }),
       jobId,
       signal: jobSignal,
       onAbort: undefined,
       dueAt: start,
       lastDelayMs: 0,
-    };
-    pending.set(jobId, entry);
-    if (jobSignal?.aborted) {
-      emit({ jobId, ok: false, error: jobSignal.reason });
-    } else if (jobSignal) {
-      entry.onAbort = () => emit({ jobId, ok: false, error: jobSignal.reason });
-      jobSignal.addEventListener("abort", entry.onAbort, { once: true });
-    }
+    });
   }
 
+  const emit = (outcome: JobOutcome) => pending.settle(outcome);
+  const stopped = (cause: unknown) => pending.stopped(cause);
   /** Takes in one status of a job; settles it when terminal. */
   const see = (entry: Pending, snapshot: StatusSnapshot): boolean => {
     const { job } = entry;
@@ -152,55 +117,21 @@ export async function* waitMany(
     for (const entry of entries) emit({ jobId: entry.jobId, ok: false, error });
   };
 
-  const runner = (async () => {
-    try {
-      let advertised = false;
-      if (modes.mode !== "stream") advertised = await pollRound(true);
-      modes.discover({ stream: advertised });
-      if (pending.size > 0 && batches && modes.mode === "stream") {
-        await streamAll();
-        modes.stepDown();
-      }
-      while (pending.size > 0 && batches) {
-        const next = Math.min(deadline, ...[...pending.values()].map(latestStart));
-        if (next > clock.now()) await clock.sleep(next - clock.now(), stop.signal);
-        await pollRound(false);
-      }
-      if (pending.size > 0 && !batches) await waitEachAlone();
-    } catch (cause) {
-      if (!stopped(cause)) throw cause;
+  yield* pending.drain(async () => {
+    let advertised = false;
+    if (modes.mode !== "stream") advertised = await pollRound(true);
+    modes.discover({ stream: advertised });
+    if (pending.size > 0 && batches && modes.mode === "stream") {
+      await streamAll();
+      modes.stepDown();
     }
-  })();
-  // A failure of the runner surfaces through the iterator below.
-  let failure: { error: unknown } | undefined;
-  runner.then(
-    () => wake?.(),
-    (error: unknown) => {
-      failure = { error };
-      wake?.();
-    },
-  );
-
-  try {
-    for (;;) {
-      while (ready.length > 0) yield ready.shift()!;
-      if (failure) throw failure.error;
-      if (pending.size === 0) {
-        await runner;
-        while (ready.length > 0) yield ready.shift()!;
-        return;
-      }
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
+    while (pending.size > 0 && batches) {
+      const next = Math.min(deadline, ...pending.list().map(latestStart));
+      if (next > clock.now()) await clock.sleep(next - clock.now(), pending.stopSignal);
+      await pollRound(false);
     }
-  } finally {
-    for (const entry of pending.values()) {
-      if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-    }
-    pending.clear();
-    stop.abort(DONE);
-    unlinkStop();
-  }
+    if (pending.size > 0 && !batches) await waitEachAlone();
+  });
 
   /** When a job's poll must go out at the latest, having waited for company. */
   function latestStart(entry: Pending): number {
@@ -216,12 +147,12 @@ export async function* waitMany(
 
   /** One round of batch polls: every job due by now. True when an answer advertised a stream. */
   async function pollRound(first: boolean): Promise<boolean> {
-    if (stop.signal.aborted) throw stop.signal.reason;
+    if (pending.stopSignal.aborted) throw pending.stopSignal.reason;
     const now = clock.now();
-    const due = [...pending.values()].filter((entry) => first || entry.dueAt <= now);
+    const due = pending.list().filter((entry) => first || entry.dueAt <= now);
     const advertised = await Promise.all(chunksOf(due).map((chunk) => pollChunk(chunk)));
     if (clock.now() >= deadline) {
-      for (const entry of [...pending.values()]) timeOut(entry);
+      for (const entry of pending.list()) timeOut(entry);
     }
     return advertised.includes(true);
   }
@@ -293,12 +224,12 @@ export async function* waitMany(
 
   /** Every pending job on multiplexed streams, a batch per connection; back to polls on failure. */
   async function streamAll(): Promise<void> {
-    await Promise.all(chunksOf([...pending.values()]).map((chunk) => streamChunk(chunk)));
+    await Promise.all(chunksOf(pending.list()).map((chunk) => streamChunk(chunk)));
     if (clock.now() >= deadline) {
-      for (const entry of [...pending.values()]) timeOut(entry);
+      for (const entry of pending.list()) timeOut(entry);
     }
     // Whatever the streams could not finish goes back to batch polls, due at once.
-    for (const entry of pending.values()) entry.dueAt = clock.now();
+    for (const entry of pending.list()) entry.dueAt = clock.now();
   }
 
   async function streamChunk(chunk: Pending[]): Promise<void> {
@@ -364,7 +295,7 @@ export async function* waitMany(
     const remaining = Math.max(0, deadline - clock.now());
     const { mode: _mode, ...single } = shared;
     await Promise.all(
-      [...pending.values()].map(async (entry) => {
+      pending.list().map(async (entry) => {
         const controller = new AbortController();
         const unlinkAll = fanout.link(controller);
         const unlinkJob = forwardAbort(entry.signal, controller);
