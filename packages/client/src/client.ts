@@ -257,7 +257,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
    * Waits on many jobs at once and yields each one's outcome the moment it is known: a
    * terminal status, or the error that ended the wait on that job (not found, timed out, its
    * own signal). Jobs due at about the same time are polled in one batch request
-   * (`GET /jobs?ids=...`), and a server's multiplexed stream (`GET /events?ids=...`) serves a
+   * (`GET /jobs?ids=...`, or HeyGen v3's bulk statuses read), and a server's multiplexed stream (`GET /events?ids=...`) serves a
    * whole batch on one connection; without either, each job is waited on alone. All of it
    * draws from this client's request budget. The wait's `signal` aborts it all (the iterator
    * throws its reason); a job's own `signal` ends the wait on that job only.
