@@ -277,6 +277,7 @@ export class TranslationStatusClient<A extends ApiName = "jobs"> {
         logger: this.#logger,
         model: this.#model,
         maxIds: reader.maxIds,
+        streams: reader.streams,
         batch: (ids, signal, notAfter) => reader.batch(ids, signal, notAfter, timeoutMs),
         stream: async ({ ids, onRead, ...opening }) => {
           const url = reader.eventsUrl(ids);

@@ -76,6 +76,11 @@ export class JobReader {
     return this.#profile.batch !== undefined;
   }
 
+  /** Whether the API has multiplexed event streams. */
+  get streams(): boolean {
+    return this.#profile.events !== undefined;
+  }
+
   /** Ids one batch request or multiplexed stream may carry. */
   get maxIds(): number {
     return this.#profile.batch?.maxIds ?? 100;

@@ -25,6 +25,8 @@ export interface ManyDependencies extends TrackerDependencies {
   logger: Logger | undefined;
   /** Ids one batch request or stream may carry at most. */
   maxIds: number;
+  /** Whether the API has multiplexed streams; without, `stream` mode polls in batches. */
+  streams: boolean;
   /** One batch read; throws BatchUnsupported if the server cannot answer it. */
   batch(
     ids: string[],
@@ -88,7 +90,7 @@ export async function* waitMany(
   const jobs = readJobRefs(refs);
   const pending = new PendingJobs<Pending>(signal);
   const { fanout } = pending;
-  const modes = new ModeSelector(o);
+  const modes = new ModeSelector(deps.streams || o.mode !== "stream" ? o : { ...o, mode: "poll" });
   let batches = true;
   for (const { jobId, signal: jobSignal, size } of jobs) {
     pending.add({

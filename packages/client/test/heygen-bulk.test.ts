@@ -54,6 +54,15 @@ describe("waitForAll with api: heygen-v3", () => {
     expect(lastAskedB).toBeLessThanOrEqual(45_000 + 30_000);
   });
 
+  it("polls in bulk when asked to stream, HeyGen having no event stream", async () => {
+    const { clock, client, requests } = setup({
+      vt_a: { durationMs: 3_000, outcome: "completed" },
+    });
+    const [outcome] = await clock.run(client.waitForAll(["vt_a"], { mode: "stream" }));
+    expect(outcome).toMatchObject({ ok: true, result: { status: "completed", mode: "poll" } });
+    expect(requests.every((r) => r.path === STATUSES)).toBe(true);
+  });
+
   it("asks at most 100 ids a request, whatever batchSize says", async () => {
     const jobs = Object.fromEntries(
       Array.from({ length: 150 }, (_, i) => [
