@@ -184,7 +184,12 @@ export async function* waitMany(
         return false;
       }
       if (cause instanceof BudgetDeadlineError) {
-        for (const entry of live) timeOut(entry);
+        // The client's own request budget has no room before the deadline: a timeout, and a
+        // request never sent, as in a single wait.
+        for (const entry of live) {
+          entry.job.requests -= 1;
+          timeOut(entry);
+        }
         return false;
       }
       const ending = endingError(
