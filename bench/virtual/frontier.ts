@@ -3,7 +3,7 @@ import {
   gridFromCdf,
   optimalFrontier,
   type FrontierPoint,
-} from "../../packages/client/src/optimal-checking.js";
+} from "../../packages/client/src/internal/index.js";
 import type { Summary } from "../stats.js";
 import type { JobMix } from "./jobs.js";
 

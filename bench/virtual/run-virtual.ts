@@ -7,7 +7,7 @@ import { PEERS, simulatePeer, type PeerSchedule } from "./peers.js";
 import { SIM_BASE_URL, SimulatedBackend, type TraceEntry } from "./simulated-backend.js";
 import { CLIENT_STRATEGIES, type ClientStrategy } from "./strategies.js";
 import { mixFrontier } from "./frontier.js";
-import type { FrontierPoint } from "../../packages/client/src/optimal-checking.js";
+import type { FrontierPoint } from "../../packages/client/src/internal/index.js";
 
 /** Virtual time starts at a realistic epoch, so dates in responses look like real ones. */
 export const VIRTUAL_START = Date.UTC(2026, 0, 1);

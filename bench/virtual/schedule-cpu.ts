@@ -1,5 +1,9 @@
-import { DurationModel, WAIT_DEFAULTS } from "../../packages/client/src/index.js";
-import { learnedDelay, learnedTarget } from "../../packages/client/src/learned-schedule.js";
+import { WAIT_DEFAULTS } from "../../packages/client/src/index.js";
+import {
+  DurationModel,
+  learnedDelay,
+  learnedTarget,
+} from "../../packages/client/src/internal/index.js";
 import { drawJobs, type JobMix } from "./jobs.js";
 
 /** What the learned schedule cost in CPU on one mix. */

@@ -1,8 +1,11 @@
-import { BUDGET_DEFAULTS } from "./budget.js";
+import { BUDGET_DEFAULTS, RequestBudget } from "./budget.js";
+import { systemClock } from "./internal/clock.js";
+import { identityHeaders } from "./internal/identity.js";
 import { describe, validateOptions } from "./internal/validate.js";
 import { CLIENT_ALIASES, CLIENT_OPTION_RULES } from "./option-rules.js";
 import { CLIENT_DEFAULTS, checkUrl, type ClientOptions } from "./options.js";
-import type { ApiName } from "./profiles/types.js";
+import type { ApiName, ApiProfile, StatusMap } from "./profiles/types.js";
+import type { TransportSettings } from "./transport/http.js";
 import { definedOnly } from "./wait-options.js";
 
 /** The client's options after the call forms are told apart, checked, and defaults applied. */
@@ -64,4 +67,63 @@ export function resolveClientOptions<A extends ApiName>(
 
 function isPlainObject(value: unknown): value is object {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A job id as a call takes it; a TypeError naming `jobId` otherwise. */
+export function checkJobId(jobId: string): string {
+  if (typeof jobId !== "string" || jobId.length === 0) {
+    throw new TypeError(`Option "jobId" must be a non-empty string, got ${JSON.stringify(jobId)}`);
+  }
+  return jobId;
+}
+
+const JOB_STATUSES: readonly string[] = ["pending", "completed", "error", "cancelled"];
+
+/** The `statusMap` option, copied; a TypeError naming it when a name maps to no status of ours. */
+export function checkStatusMap(map: StatusMap): StatusMap {
+  for (const [name, status] of Object.entries(map)) {
+    if (!JOB_STATUSES.includes(status)) {
+      throw new TypeError(
+        `Option "statusMap" maps ${JSON.stringify(name)} to ${JSON.stringify(status)}; expected one of ${JOB_STATUSES.join(", ")}`,
+      );
+    }
+  }
+  return { ...map };
+}
+
+/** The key in `X-Api-Key` (or the API's own header); a TypeError naming `apiKey` if invalid. */
+export function apiKeyHeader(
+  apiKey: string | undefined,
+  header = "x-api-key",
+): Record<string, string> {
+  if (apiKey === undefined) return {};
+  if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new TypeError('Option "apiKey" must be a non-empty string of visible ASCII characters');
+  }
+  return { [header]: apiKey };
+}
+
+/** What every request of a client shares: fetch, clock, budget, headers, limits. */
+export function transportOf<A extends ApiName>(
+  resolved: ResolvedClientOptions<A>,
+  profile: ApiProfile,
+): TransportSettings {
+  const fetchImpl = resolved.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchImpl !== "function") {
+    throw new TypeError('Option "fetch" is required where no global fetch exists');
+  }
+  const clock = resolved.clock ?? systemClock;
+  const { maxRequestsPerSecond, maxConcurrentRequests } = resolved;
+  return {
+    fetch: fetchImpl,
+    clock,
+    budget: new RequestBudget({ maxRequestsPerSecond, maxConcurrentRequests }, clock),
+    headers: {
+      ...identityHeaders(resolved.clientName),
+      ...apiKeyHeader(resolved.apiKey, profile.apiKeyHeader),
+      ...resolved.headers,
+    },
+    requestTimeoutMs: resolved.requestTimeoutMs,
+    maxResponseBytes: resolved.maxResponseBytes,
+  };
 }

@@ -43,6 +43,17 @@ export function classifyFailure(error: unknown, contacted: boolean): FailureKind
   return "fatal";
 }
 
+/**
+ * What a failed read means for a wait: undefined when it is worth retrying, otherwise the error
+ * that ends the wait (a misconfiguration's carrying its advice). One rule for every wait, on
+ * one job or many.
+ */
+export function endingError(error: unknown, contacted: boolean): unknown {
+  const kind = classifyFailure(error, contacted);
+  if (kind === "transient") return undefined;
+  return kind === "misconfigured" ? adviseMisconfiguration(error) : error;
+}
+
 /** The advice a misconfiguration error carries, appended to its message once. */
 export function adviseMisconfiguration(error: unknown): unknown {
   if (!(error instanceof Error) || error.message.includes("nothing has answered")) return error;

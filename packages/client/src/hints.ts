@@ -1,5 +1,6 @@
 import { parseRetryAfter } from "./transport/retry-after.js";
 import { findLink, parseLinkHeader } from "./transport/link.js";
+import type { StatusSnapshot } from "./types.js";
 
 /**
  * What a response says about when to ask again and how. All optional: a server may give none
@@ -18,6 +19,12 @@ export interface ServerHints {
   longPoll: { url: string; maxWaitMs: number | undefined } | undefined;
   /** `Preference-Applied: wait=N`: how long the server agreed to hold this request, in ms. */
   waitAppliedMs: number | undefined;
+}
+
+/** One status and everything the response said besides. */
+export interface Observation {
+  snapshot: StatusSnapshot;
+  hints: ServerHints;
 }
 
 /** Reads every hint of a response. `now` is the epoch time used for an HTTP-date Retry-After. */

@@ -1,29 +1,19 @@
-import { NO_HINTS, dateField } from "./hints.js";
-import type { Observation } from "./wait.js";
-import type { BatchObservation } from "./wait-many.js";
-import { BatchUnsupported } from "./wait-many.js";
-import type { NotFoundError } from "./errors/NotFoundError.js";
-import type { SseEvent, SseState } from "./transport/sse.js";
+import { NO_HINTS, dateField, type Observation } from "./hints.js";
+import { BatchUnsupported, type BatchObservation, type StreamRead } from "./reader.js";
+import type { SseState } from "./transport/sse.js";
 import type { Clock } from "./types.js";
 
 /** What shared reads need from the client: its batch read and its multiplexed stream. */
 export interface SharedReadsDependencies {
   clock: Clock;
   /** `GET /jobs?ids=...`; throws BatchUnsupported when the server has no batch reads. */
-  batch(
-    ids: string[],
-    notAfter: number,
-  ): Promise<BatchObservation & { streamAdvertised: boolean; eventsUrl: string }>;
-  /** Opens `GET /events?ids=...` and hands it each event until `onEvent` returns true. */
+  batch(ids: string[], notAfter: number): Promise<BatchObservation & { eventsUrl: string }>;
+  /** Opens `GET /events?ids=...` and hands it each event, read, until `onRead` returns true. */
   openStream(
     url: string,
     request: { signal: AbortSignal; state: SseState; idleTimeoutMs: number; notAfter: number },
-    onEvent: (event: SseEvent) => boolean,
+    onRead: (read: StreamRead) => boolean,
   ): Promise<unknown>;
-  /** A stream event's job, as a poll would have read it. */
-  observationOf(url: string, data: string): Observation;
-  /** The error of an id the stream says does not exist. */
-  notFound(url: string, id: unknown, code: unknown, message: unknown): NotFoundError;
 }
 
 /** One wait's part in a shared stream. */
@@ -154,8 +144,6 @@ export class SharedReads {
 
 /** One multiplexed stream connection, followed by the waits whose jobs it carries. */
 class SharedStream {
-  readonly #url: string;
-  readonly #deps: SharedReadsDependencies;
   readonly #controller = new AbortController();
   readonly #state: SseState = { lastEventId: undefined, retryMs: undefined };
   readonly #subscribers = new Set<Subscriber>();
@@ -171,8 +159,6 @@ class SharedStream {
     request: { state: SseState; idleTimeoutMs: number; notAfter: number },
     onEnd: () => void,
   ) {
-    this.#url = url;
-    this.#deps = deps;
     this.#state.lastEventId = request.state.lastEventId;
     deps
       .openStream(
@@ -183,7 +169,7 @@ class SharedStream {
           idleTimeoutMs: request.idleTimeoutMs,
           notAfter: request.notAfter,
         },
-        (event) => this.#dispatch(event),
+        (read) => this.#dispatch(read),
       )
       .then(
         () => this.#end(undefined),
@@ -217,20 +203,18 @@ class SharedStream {
   }
 
   /** Hands an event to the waits of its job; true ends the connection. */
-  #dispatch(event: SseEvent): boolean {
-    if (event.event === "end") return true;
-    if (event.event === "missing") {
-      const { id, code, message } = (safeJson(event.data) ?? {}) as Record<string, unknown>;
+  #dispatch(read: StreamRead): boolean {
+    if (read.type === "end") return true;
+    if (read.type === "other") return false;
+    if (read.type === "missing") {
       for (const subscriber of [...this.#subscribers]) {
-        if (subscriber.jobId !== id) continue;
+        if (subscriber.jobId !== read.id) continue;
         this.#leave(subscriber);
-        subscriber.reject(this.#deps.notFound(this.#url, id, code, message));
+        subscriber.reject(read.error);
       }
       return this.#subscribers.size === 0;
     }
-    // Jobs come as progress, done (or unnamed) events; others (open, ...) are not ours.
-    if (!["progress", "done", "message"].includes(event.event)) return false;
-    const observation = this.#deps.observationOf(this.#url, event.data);
+    const { observation } = read;
     for (const subscriber of [...this.#subscribers]) {
       if (subscriber.jobId !== observation.snapshot.jobId) continue;
       if (subscriber.onObservation(observation)) {
@@ -258,13 +242,5 @@ class SharedStream {
       else subscriber.reject(error);
     }
     this.#subscribers.clear();
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RequestBudget, TranslationStatusClient } from "@translation-status/client";
+import { TranslationStatusClient } from "@translation-status/client";
+import { RequestBudget } from "../src/internal/index.js";
 import { VirtualClock } from "../../../test/support/virtual-clock.js";
 import { jsonResponse, scriptedFetch } from "../../../test/support/scripted-fetch.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DurationModel, learnedDelay, learnedTarget } from "@translation-status/client";
+import { DurationModel, learnedDelay, learnedTarget } from "../src/internal/index.js";
 import { learnedGrid } from "../src/learned-distribution.js";
 import { delayOnPlan } from "../src/learned-schedule.js";
 import { WAIT_DEFAULTS } from "../src/options.js";

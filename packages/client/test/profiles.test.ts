@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   HttpError,
   type CreateJobOptions,
+  type SimulatorCreateJobOptions,
   type HeygenV2CreateJobOptions,
   type HeygenV3CreateJobOptions,
   NetworkError,
@@ -254,7 +255,9 @@ describe("the client with a HeyGen profile", () => {
     const ours = new TranslationStatusClient({ fetch });
     expectTypeOf(v2Client.createJob).parameter(0).toEqualTypeOf<HeygenV2CreateJobOptions>();
     expectTypeOf(v3Client.createJob).parameter(0).toEqualTypeOf<HeygenV3CreateJobOptions>();
-    expectTypeOf(ours.createJob).parameter(0).toEqualTypeOf<CreateJobOptions | undefined>();
+    expectTypeOf(ours.createJob)
+      .parameter(0)
+      .toEqualTypeOf<(CreateJobOptions & SimulatorCreateJobOptions) | undefined>();
     expect([v2Client.api, v3Client.api, ours.api]).toEqual(["heygen-v2", "heygen-v3", "jobs"]);
   });
 

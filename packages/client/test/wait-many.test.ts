@@ -183,6 +183,19 @@ describe("waitForEach", () => {
     expect(afterCancel.some((r) => r.ids.includes("job_1"))).toBe(false);
   });
 
+  it("settles a job whose signal had already aborted, and waits on the ones after it", async () => {
+    const jobs = cluster(2, 3_000);
+    const { clock, client, requests } = setup(jobs);
+    const outcomes = await clock.run(
+      client.waitForAll([
+        { jobId: "job_0", signal: AbortSignal.abort(new Error("gone")) },
+        "job_1",
+      ]),
+    );
+    expect(outcomes.map(statusOf)).toEqual(["Error", "completed"]);
+    expect(requests.some((r) => r.ids.includes("job_0"))).toBe(false);
+  });
+
   it("stops everything when the wait's signal aborts, leaving no timer", async () => {
     const jobs = cluster(3, 50_000);
     const { clock, client } = setup(jobs);

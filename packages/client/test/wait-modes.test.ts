@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  DurationModel,
   TranslationStatusClient,
   WAIT_DEFAULTS,
-  learnedDelay,
-  learnedTarget,
   type DurationModelSnapshot,
   type PollEvent,
   type ProgressEvent,
   type WaitOptions,
 } from "@translation-status/client";
+import { DurationModel, learnedDelay, learnedTarget } from "../src/internal/index.js";
 import { VirtualClock } from "../../../test/support/virtual-clock.js";
 import {
   jsonResponse,

@@ -1,4 +1,4 @@
-import type { RequestOptions } from "../client.js";
+import type { RequestOptions } from "../create-options.js";
 import { ShapeError } from "../parse.js";
 import type { JobStatus } from "../types.js";
 import { statusOf, vendorSnapshot } from "./heygen-shape.js";

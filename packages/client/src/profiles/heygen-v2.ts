@@ -1,4 +1,4 @@
-import type { RequestOptions } from "../client.js";
+import type { RequestOptions } from "../create-options.js";
 import { dataOf, heygenSnapshot, statusOf } from "./heygen-shape.js";
 import type { ApiProfile } from "./types.js";
 

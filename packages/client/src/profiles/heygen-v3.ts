@@ -1,7 +1,8 @@
 import { ShapeError } from "../parse.js";
-import type { RequestOptions } from "../client.js";
-import { dataOf, heygenSnapshot, statusOf } from "./heygen-shape.js";
-import type { ApiProfile } from "./types.js";
+import type { RequestOptions } from "../create-options.js";
+import type { JobStatus } from "../types.js";
+import { HEYGEN_FAILURE_CODE, dataOf, heygenSnapshot, statusOf } from "./heygen-shape.js";
+import type { ApiProfile, BatchAnswer, StatusMap } from "./types.js";
 
 /** The body of HeyGen's `POST /v3/video-translations`, plus the per-call options. */
 export interface HeygenV3CreateJobOptions extends RequestOptions {
@@ -33,8 +34,23 @@ const V3_STATUSES = {
 } as const;
 
 /**
+ * The statuses of the bulk read, which speaks the words of HeyGen's shared video status read
+ * model (`queued`, `processing`), not those of the single read; `not_found` is an id it does not
+ * know. The single read's words are taken too.
+ */
+const BULK_STATUSES: Readonly<Record<string, JobStatus>> = {
+  ...V3_STATUSES,
+  queued: "pending",
+  processing: "pending",
+};
+
+/** Ids one bulk status request may carry, per HeyGen's spec. */
+const MAX_BULK_IDS = 100;
+
+/**
  * HeyGen v3: `POST /v3/video-translations` (with Idempotency-Key),
- * `GET /v3/video-translations/{id}`, answers in `{ "data": ... }`.
+ * `GET /v3/video-translations/{id}`, answers in `{ "data": ... }`; many jobs at once through
+ * `GET /v3/video-translations/statuses?video_translation_ids=a,b` (up to 100).
  */
 export const heygenV3Profile: ApiProfile = {
   name: "heygen-v3",
@@ -53,9 +69,62 @@ export const heygenV3Profile: ApiProfile = {
     }
     return snapshot;
   },
+  batch: {
+    maxIds: MAX_BULK_IDS,
+    url: (baseUrl, ids) =>
+      `${baseUrl}/v3/video-translations/statuses?video_translation_ids=${ids.map(encodeURIComponent).join(",")}`,
+    parse: parseBulkStatuses,
+  },
   parseCreated(body) {
     const ids = dataOf(body).video_translation_ids;
     if (!Array.isArray(ids) || ids.length === 0) throw new ShapeError("no video_translation_ids");
     return heygenSnapshot("pending", ids[0], undefined, body);
   },
 };
+
+/**
+ * A bulk status answer, `{ "data": [{ video_id, status, error }] }`. Its items carry no
+ * `duration` in HeyGen's spec, so a job's size comes from the wait (or from an item that has
+ * one). Items without a `video_id` (a batch's videos not made yet) are not jobs asked about.
+ */
+function parseBulkStatuses(body: unknown, statusMap: StatusMap): BatchAnswer {
+  const answer: BatchAnswer = { snapshots: [], missing: [], pollAfterMs: new Map() };
+  const data = typeof body === "object" && body !== null ? (body as { data?: unknown }).data : [];
+  if (!Array.isArray(data)) return answer;
+  for (const item of data as unknown[]) {
+    if (typeof item !== "object" || item === null) {
+      throw new ShapeError("a status item is not an object");
+    }
+    const { video_id: id, status, error, duration } = item as Record<string, unknown>;
+    if (typeof id !== "string" || id.length === 0) continue;
+    if (status === "not_found") {
+      const { code, message } = wordsOf(error);
+      answer.missing.push({ id, code: code ?? "not_found", message });
+      continue;
+    }
+    const ours = statusOf(status, BULK_STATUSES, statusMap);
+    const snapshot = heygenSnapshot(ours, id, undefined, item);
+    if (ours === "error") {
+      const { code, message } = wordsOf(error);
+      snapshot.error = {
+        code: code ?? HEYGEN_FAILURE_CODE,
+        message: message ?? "The translation failed",
+      };
+    }
+    if (typeof duration === "number" && duration > 0 && Number.isFinite(duration)) {
+      snapshot.size = duration;
+    }
+    answer.snapshots.push(snapshot);
+  }
+  return answer;
+}
+
+/** The code and message of an item's `error` object, where it gives them. */
+function wordsOf(error: unknown): { code: string | undefined; message: string | undefined } {
+  if (typeof error !== "object" || error === null) return { code: undefined, message: undefined };
+  const { code, message } = error as Record<string, unknown>;
+  return {
+    code: typeof code === "string" ? code : undefined,
+    message: typeof message === "string" ? message : undefined,
+  };
+}

@@ -1,16 +1,16 @@
-import type { CreateJobOptions } from "../client.js";
+import type { CreateJobOptions, SimulatorCreateJobOptions } from "../create-options.js";
 import { heygenV2Profile, type HeygenV2CreateJobOptions } from "./heygen-v2.js";
 import { heygenV3Profile, type HeygenV3CreateJobOptions } from "./heygen-v3.js";
 import { elevenlabsProfile, type ElevenlabsCreateJobOptions } from "./elevenlabs.js";
 import { jobsProfile } from "./jobs.js";
 import type { ApiName, ApiProfile } from "./types.js";
 
-export type { ApiName, ApiProfile, StatusMap } from "./types.js";
+export type { ApiName, ApiProfile, BatchAnswer, StatusMap, StreamItem } from "./types.js";
 export type { ElevenlabsCreateJobOptions, HeygenV2CreateJobOptions, HeygenV3CreateJobOptions };
 
 /** What `createJob` takes with each API. */
 export interface CreateJobOptionsByApi {
-  jobs: CreateJobOptions;
+  jobs: CreateJobOptions & SimulatorCreateJobOptions;
   "heygen-v2": HeygenV2CreateJobOptions;
   "heygen-v3": HeygenV3CreateJobOptions;
   elevenlabs: ElevenlabsCreateJobOptions;
