@@ -1,4 +1,4 @@
-import type { JobState } from "./jobs/derive.js";
+import { deriveState, type JobState } from "./jobs/derive.js";
 import type { JobRecord } from "./jobs/record.js";
 
 /**
@@ -15,6 +15,11 @@ export type TimelineKind = "create" | "read" | "cancel" | "stream";
 export interface AnsweredJob {
   record: JobRecord;
   state: JobState;
+}
+
+/** A job read or made at `at`, as its answer carries it: for `request.answered`. */
+export function answeredJob({ record, at }: { record: JobRecord; at: number }): AnsweredJob {
+  return { record, state: deriveState(record, at) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { answeredJob } from "../route-facts.js";
 import { ownerOf } from "../auth/caller.js";
 import { readVendorJob, setVendorHints } from "../vendor/hints.js";
 import type { HeygenRouteOptions } from "./index.js";
@@ -68,6 +69,7 @@ export const heygenV2Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
         ),
         { owner: ownerOf(request) },
       );
+      request.answered = answeredJob(created);
       setVendorHints(reply, created, pathOf(created.record.id), hints);
       return v2Envelope({ video_translate_id: created.record.id });
     },
@@ -91,6 +93,7 @@ export const heygenV2Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
       const { id } = request.params;
       const owner = ownerOf(request);
       const snapshot = await readVendorJob(request, reply, hints, () => service.get(id, owner));
+      request.answered = answeredJob(snapshot);
       setVendorHints(reply, snapshot, pathOf(id), hints);
       return v2Envelope(toV2View(snapshot.record, snapshot.at));
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { answeredJob } from "../route-facts.js";
 import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
 import { v3StatusSchema } from "./schemas.js";
@@ -93,7 +94,7 @@ export const heygenV3EditRoutes: FastifyPluginAsync<HeygenRouteOptions> = async 
     },
     async (request) => {
       const id = request.params.video_translation_id;
-      await service.delete(id, ownerOf(request));
+      request.answered = answeredJob(await service.delete(id, ownerOf(request)));
       return { data: { id } };
     },
   );

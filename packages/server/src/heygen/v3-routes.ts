@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { answeredJob } from "../route-facts.js";
 import { ownerOf } from "../auth/caller.js";
 import { readVendorJob, setVendorHints } from "../vendor/hints.js";
 import { heygenIdempotency, readHeygenKey } from "./idempotency.js";
@@ -82,6 +83,7 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
           "Idempotency-Key reused with another body: the first request's answer is replayed",
         );
       }
+      request.answered = created.jobs.map(answeredJob);
       const [first] = created.jobs;
       if (first !== undefined) setVendorHints(reply, first, pathOf(first.record.id), hints);
       if (created.replayed && hints.enabled) reply.header("idempotency-replayed", "true");
@@ -108,6 +110,7 @@ export const heygenV3Routes: FastifyPluginAsync<HeygenRouteOptions> = async (
       const { video_translation_id: id } = request.params;
       const owner = ownerOf(request);
       const snapshot = await readVendorJob(request, reply, hints, () => service.get(id, owner));
+      request.answered = answeredJob(snapshot);
       setVendorHints(reply, snapshot, pathOf(id), hints);
       return { data: toV3View(snapshot.record, snapshot.at) };
     },

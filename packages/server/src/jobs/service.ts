@@ -379,7 +379,7 @@ export class JobService {
    * Deletes a job: a pending one is cancelled first (so whoever waits on it hears), then no API
    * finds it again. The record itself goes with retention, like every ended job's.
    */
-  async delete(id: string, owner?: string): Promise<void> {
+  async delete(id: string, owner?: string): Promise<JobSnapshot> {
     const { record } = await this.get(id, owner);
     if (deriveState(record, this.#options.now()).status === "pending") {
       try {
@@ -389,7 +389,7 @@ export class JobService {
         if (!(error instanceof JobFinishedError)) throw error;
       }
     }
-    await this.revise(id, owner, (current) => ({ ...current, deletedAt: this.#options.now() }));
+    return this.revise(id, owner, (current) => ({ ...current, deletedAt: this.#options.now() }));
   }
 
   async cancel(id: string, owner?: string): Promise<JobSnapshot> {
