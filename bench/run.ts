@@ -28,6 +28,8 @@ const jobsPerMix = quick ? 50 : 400;
 const jobsPerCell = quick ? 5 : 15;
 /** Jobs per row of the vendor table: its rows wait 10 and 30 s, so few keep the part short. */
 const vendorJobsPerCell = quick ? 3 : 5;
+/** A quick run skips the 30 s jobs, which would set its duration. */
+const vendorLengthsMs = quick ? [10_000] : undefined;
 /** Mixes whose learned schedule is timed: narrow, wide, sized. */
 const CPU_MIXES = ["15min", "heygen", "sized"];
 
@@ -46,7 +48,11 @@ const efficiency = only === undefined || only === "efficiency" ? await runEffici
 let vendor: VendorResults | undefined;
 if (only === undefined || only === "vendor") {
   progress(`Vendor routes: real HTTP, ${vendorJobsPerCell} jobs per row…`);
-  vendor = await runVendor({ jobsPerCell: vendorJobsPerCell, seed });
+  vendor = await runVendor({
+    jobsPerCell: vendorJobsPerCell,
+    seed,
+    ...(vendorLengthsMs && { lengthsMs: vendorLengthsMs }),
+  });
 }
 let scale: ScaleResults | undefined;
 if (only === undefined || only === "scale") {

@@ -30,8 +30,11 @@ export interface VendorResults {
 export interface VendorOptions {
   jobsPerCell: number;
   seed: string;
+  /** The jobs' lengths, a server pair each. @default VENDOR_LENGTHS_MS */
+  lengthsMs?: readonly number[];
 }
 
+/** Long enough for a backoff to grow; the longest sets the part's duration. */
 export const VENDOR_LENGTHS_MS = [10_000, 30_000] as const;
 /** Jobs of a cell start spread over this long, not all in the same millisecond. */
 const SPREAD_MS = 2_000;
@@ -70,7 +73,7 @@ export async function runVendor(options: VendorOptions): Promise<VendorResults> 
     await Promise.all(warm.flatMap((server) => APIS.map((api) => waitOne(server, api))));
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    for (const lengthMs of VENDOR_LENGTHS_MS) {
+    for (const lengthMs of options.lengthsMs ?? VENDOR_LENGTHS_MS) {
       const [bare, hinted] = await Promise.all([serve(lengthMs, false), serve(lengthMs, true)]);
       const rows: [VendorApi, RunningServer][] = [
         ["jobs", hinted],
