@@ -45,8 +45,8 @@ const SOURCE = "https://example.com/talk.mp4";
 /**
  * The real client, default options, on the vendors' routes of the real simulator over real HTTP:
  * HeyGen v3 and ElevenLabs with the simulator's hints off (as the real APIs, and the default) and
- * on (`vendorHints`), beside the jobs API. Each length has a server per setting, since a vendor's
- * creation cannot ask for a length; every cell runs at once.
+ * on (`vendorHints`), beside the jobs API. Each length has a server per setting, since
+ * ElevenLabs' creation cannot ask for a length; every cell runs at once.
  */
 export async function runVendor(options: VendorOptions): Promise<VendorResults> {
   const started = performance.now();
