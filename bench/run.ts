@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { runHttp } from "./http/run-http.js";
+import { runVendor, type VendorResults } from "./http/run-vendor.js";
 import { renderReport } from "./report/report.js";
 import { scaleReport, withScale } from "./report/scale-report.js";
 import { evaluateTargets } from "./report/targets.js";
+import { vendorReport, withVendor } from "./report/vendor-report.js";
 import { runScale, type ScaleResults } from "./scale/run-scale.js";
 import { runVirtual } from "./virtual/run-virtual.js";
 import { AUTO } from "./virtual/strategies.js";
@@ -12,9 +14,10 @@ import { measureScheduleCpu } from "./virtual/schedule-cpu.js";
 import { writeFrontierCharts } from "./report/frontier-chart.js";
 
 // `npm run bench` (full) or `npm run bench -- --quick` (fewer jobs, for a fast check); add
-// `--only=efficiency` (Parts 1 and 2) or `--only=scale` (Part 3) to run one part alone.
+// `--only=efficiency` (Parts 1 and 2), `--only=vendor` (the vendor routes of Part 2) or
+// `--only=scale` (Part 3) to run one part alone.
 const quick = process.argv.includes("--quick");
-const PARTS = ["efficiency", "scale"] as const;
+const PARTS = ["efficiency", "vendor", "scale"] as const;
 const onlyArg = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const only = PARTS.find((part) => part === onlyArg);
 if (onlyArg !== undefined && only === undefined) {
@@ -23,6 +26,10 @@ if (onlyArg !== undefined && only === undefined) {
 const seed = "translation-status";
 const jobsPerMix = quick ? 50 : 400;
 const jobsPerCell = quick ? 5 : 15;
+/** Jobs per row of the vendor table: its rows wait 10 and 30 s, so few keep the part short. */
+const vendorJobsPerCell = quick ? 3 : 5;
+/** A quick run skips the 30 s jobs, which would set its duration. */
+const vendorLengthsMs = quick ? [10_000] : undefined;
 /** Mixes whose learned schedule is timed: narrow, wide, sized. */
 const CPU_MIXES = ["15min", "heygen", "sized"];
 
@@ -37,9 +44,18 @@ const machine = {
   quick,
 };
 
-const efficiency = only === "scale" ? undefined : await runEfficiency();
+const efficiency = only === undefined || only === "efficiency" ? await runEfficiency() : undefined;
+let vendor: VendorResults | undefined;
+if (only === undefined || only === "vendor") {
+  progress(`Vendor routes: real HTTP, ${vendorJobsPerCell} jobs per row…`);
+  vendor = await runVendor({
+    jobsPerCell: vendorJobsPerCell,
+    seed,
+    ...(vendorLengthsMs && { lengthsMs: vendorLengthsMs }),
+  });
+}
 let scale: ScaleResults | undefined;
-if (only !== "efficiency") {
+if (only === undefined || only === "scale") {
   progress("Part 3: scale…");
   scale = await runScale({ quick, seed, onStep: progress });
 }
@@ -54,7 +70,10 @@ if (efficiency) {
     efficiency.targets,
     efficiency.cpu,
   );
+  if (vendor) report = withVendor(report, vendor, vendorJobsPerCell);
   if (scale) report = withScale(report, scale, quick);
+} else if (vendor) {
+  report = vendorReport(machine, vendor, vendorJobsPerCell);
 } else {
   report = scaleReport(machine, scale!);
 }
