@@ -3,8 +3,8 @@
 //   npx tsx bench/scale/compare-builds.ts REF [--rounds=10] [--seconds=2] [--batch]
 //
 // Each is bundled from its own sources and runs as the throughput bench runs the simulator
-// (logging at info to /dev/null, schemas on, a pending job), in a process of its own; autocannon
-// loads one, then the other, round after round. Printed: each build's requests/s and CPU per
+// (logging at info to /dev/null, schemas on, a pending job), in a process of its own; wrk (or
+// autocannon, see generators.ts) loads one, then the other, round after round. Printed: each build's requests/s and CPU per
 // request, and this tree ÷ REF per round (median and spread), on `GET /jobs/:id` and, with
 // `--batch`, on a batch read of 100 ids. For judging a change on a shared, noisy machine: the
 // ratio is taken within each round, so a slow minute slows both builds.
@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Child } from "./child.js";
+import { pickGenerator } from "./generators.js";
 import { cpuRatio, inTurns, turnRatio, type LoadRun, type TurnRatio } from "./load.js";
 import type { ServerHandlers, ServerInfo } from "./server-process.js";
 import { BATCH_IDS, batchPath, SERVER_PROCESS, target } from "./throughput.js";
@@ -35,7 +36,10 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const sha = execFileSync("git", ["rev-parse", ref], { cwd: root, encoding: "utf8" }).trim();
 
 const other = new URL("bench/scale/server-process.ts", tree(sha));
-const settings = { connections: 50, rounds, roundS, warmUpS: 1 };
+const settings = { connections: 50, rounds, roundS, warmUpS: 1, generator: pickGenerator() };
+console.log(
+  `load: ${settings.generator.name}${settings.generator.fallback ? ` (${settings.generator.fallback})` : ""}`,
+);
 const spawn = (file: URL) =>
   Child.spawn<ServerHandlers, ServerInfo>(file, {
     config: { kind: "simulator", logging: true, seed: "compare-builds" },
