@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { runHttp } from "./http/run-http.js";
 import { runVendor, type VendorResults } from "./http/run-vendor.js";
 import { renderReport } from "./report/report.js";
-import { scaleReport, withScale } from "./report/scale-report.js";
+import { scaleReport, throughputReport, withScale } from "./report/scale-report.js";
 import { evaluateTargets } from "./report/targets.js";
 import { vendorReport, withVendor } from "./report/vendor-report.js";
-import { runScale, type ScaleResults } from "./scale/run-scale.js";
+import { runScale, runThroughputPart, type ScaleResults } from "./scale/run-scale.js";
+import type { ThroughputResults } from "./scale/throughput.js";
 import { runVirtual } from "./virtual/run-virtual.js";
 import { AUTO } from "./virtual/strategies.js";
 import { MIXES } from "./virtual/jobs.js";
@@ -14,10 +15,11 @@ import { measureScheduleCpu } from "./virtual/schedule-cpu.js";
 import { writeFrontierCharts } from "./report/frontier-chart.js";
 
 // `npm run bench` (full) or `npm run bench -- --quick` (fewer jobs, for a fast check); add
-// `--only=efficiency` (Parts 1 and 2), `--only=vendor` (the vendor routes of Part 2) or
-// `--only=scale` (Part 3) to run one part alone.
+// `--only=efficiency` (Parts 1 and 2), `--only=vendor` (the vendor routes of Part 2),
+// `--only=scale` (Part 3) or `--only=throughput` (Part 3's server throughput) to run one part
+// alone.
 const quick = process.argv.includes("--quick");
-const PARTS = ["efficiency", "vendor", "scale"] as const;
+const PARTS = ["efficiency", "vendor", "scale", "throughput"] as const;
 const onlyArg = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const only = PARTS.find((part) => part === onlyArg);
 if (onlyArg !== undefined && only === undefined) {
@@ -55,7 +57,13 @@ if (only === undefined || only === "vendor") {
   });
 }
 let scale: ScaleResults | undefined;
-if (only === undefined || only === "scale") {
+let throughput: ThroughputResults | undefined;
+let loadAverage = Number.NaN;
+if (only === "throughput") {
+  progress("Part 3: server throughput alone…");
+  loadAverage = loadavg()[0] ?? Number.NaN;
+  throughput = await runThroughputPart({ quick, seed, onStep: progress });
+} else if (only === undefined || only === "scale") {
   progress("Part 3: scale…");
   scale = await runScale({ quick, seed, onStep: progress });
 }
@@ -74,6 +82,8 @@ if (efficiency) {
   if (scale) report = withScale(report, scale, quick);
 } else if (vendor) {
   report = vendorReport(machine, vendor, vendorJobsPerCell);
+} else if (throughput) {
+  report = throughputReport(machine, throughput, loadAverage);
 } else {
   report = scaleReport(machine, scale!);
 }

@@ -1,6 +1,7 @@
 import type { ClientScaleRow } from "../scale/client-scale.js";
 import { HELD_WAVE, type HeldScenario } from "../scale/held.js";
 import { CLIENT_BUDGET, type ScaleResults } from "../scale/run-scale.js";
+import type { ThroughputResults } from "../scale/throughput.js";
 import { duration, markdownTable, type Column } from "./table.js";
 import { renderThroughput, throughputTargets, type ScaleTarget } from "./throughput-report.js";
 
@@ -219,6 +220,22 @@ export function scaleReport(
     renderScale(scale),
     "## Targets",
     evaluateScaleTargets(scale, info.quick).map(targetLine).join("\n"),
+  ];
+  return `${parts.join("\n\n")}\n`;
+}
+
+/** The server throughput alone (`--only=throughput`), with its targets. */
+export function throughputReport(
+  info: { date: Date; node: string; cores: number; cpu: string; quick: boolean },
+  throughput: ThroughputResults,
+  loadAverage: number,
+): string {
+  const parts = [
+    "# translation-status: throughput benchmark",
+    `${info.date.toISOString()} · Node ${info.node} · ${info.cores} cores (${info.cpu}) · ${info.quick ? "quick run" : "full run"} · took ${seconds(throughput.elapsedMs)} · load average ${loadAverage.toFixed(2)} when it began`,
+    ...renderThroughput(throughput),
+    "## Targets",
+    throughputTargets(throughput).map(targetLine).join("\n"),
   ];
   return `${parts.join("\n\n")}\n`;
 }

@@ -15,10 +15,17 @@ export interface ScaleTarget {
 export function renderThroughput(t: ThroughputResults): string[] {
   return [
     "### Server throughput",
-    `autocannon (in the bench process) against each server in turn, ${t.connections} connections: a ${t.warmUpS} s warm-up each, then ${t.rounds} rounds in which every server compared runs ${t.roundS} s, in the same order. The machine is shared and its speed drifts within a minute, so ratios are taken round by round: "ours ÷ it" is the median over the rounds of the simulator's requests/s on \`GET /jobs/:id\` divided by that server's in the same round, with the lowest and highest round beside it; "per CPU-second" is the same for the requests each server serves per second of CPU it gets (the median of the rounds' ratios of CPU per request), steadier than requests/s when other work takes the cores: a server that gets less of a core serves fewer requests/s, not fewer per CPU-second. The verdicts are on requests/s; requests/s and latency are medians over the rounds, the other columns totals over them. The simulator runs as \`npm run server\` does: logging at info to stdout (here /dev/null), validation and response schemas on, a pending job (hints and \`Link\` included). The floor is Fastify doing only what every server on these terms does for a read, with the simulator's own parts (its request log line, written as the simulator writes it; a UUID request id echoed in \`x-request-id\`; the route's request schema; the body serialized from an object through its response schema), none of the simulator's own work. node:http answers the simulator's bytes with nothing else to do (informative). The peers: the original design's FastAPI server (\`bench/peers/fastapi/main.py\`, \`uvicorn main:app\`: one process, access log on) on the only route it has, \`GET /status\`, beside ours on the same route; Stoplight Prism's mock server (\`prism mock\`, its defaults) on the simulator's own OpenAPI document, on \`GET /jobs/:id\`. "server CPU" is the server process's CPU time over the run: near 100% means the server, not the load generator, was the limit. "other load" is the CPU the rest of the machine used meanwhile, in cores (/proc/stat less the server and autocannon, to about ±0.1): above about 0.2, something else competed for the 2 cores and the row's figures are low.`,
+    `${generatorLine(t)} against each server in turn, ${t.connections} connections: a ${t.warmUpS} s warm-up each, then ${t.rounds} rounds in which every server compared runs ${t.roundS} s, in the same order. The machine is shared and its speed drifts within a minute, so ratios are taken round by round: "ours ÷ it" is the median over the rounds of the simulator's requests/s on \`GET /jobs/:id\` divided by that server's in the same round, with the lowest and highest round beside it; "per CPU-second" is the same for the requests each server serves per second of CPU it gets (the median of the rounds' ratios of CPU per request), steadier than requests/s when other work takes the cores: a server that gets less of a core serves fewer requests/s, not fewer per CPU-second. The verdicts are on requests/s; requests/s and latency are medians over the rounds, the other columns totals over them. The simulator runs as \`npm run server\` does: logging at info to stdout (here /dev/null), validation and response schemas on, a pending job (hints and \`Link\` included). The floor is Fastify doing only what every server on these terms does for a read, with the simulator's own parts (its request log line, written as the simulator writes it; a UUID request id echoed in \`x-request-id\`; the route's request schema; the body serialized from an object through its response schema), none of the simulator's own work. node:http answers the simulator's bytes with nothing else to do (informative). The peers: the original design's FastAPI server (\`bench/peers/fastapi/main.py\`, \`uvicorn main:app\`: one process, access log on) on the only route it has, \`GET /status\`, beside ours on the same route; Stoplight Prism's mock server (\`prism mock\`, its defaults) on the simulator's own OpenAPI document, on \`GET /jobs/:id\`. "server CPU" is the server process's CPU time over the run: near 100% means the server, not the load generator, was the limit; "load CPU" is the load generator's. "other load" is the CPU the rest of the machine used meanwhile, in cores (/proc/stat less the server, the load generator and the bench process, to about ±0.1): above about 0.2, something else competed for the 2 cores and the row's figures are low.`,
     throughputTable(t.routes),
     ...t.routes.flatMap((route) => (route.diagnosis ? diagnosisSection(route) : [])),
   ];
+}
+
+/** Which load generator ran, and why autocannon did if it stood in for wrk. */
+function generatorLine(t: ThroughputResults): string {
+  return t.generatorFallback === undefined
+    ? t.generator
+    : `${t.generator}, standing in for wrk (${t.generatorFallback}); autocannon shares the bench's Node process and a core with the servers, so the fastest servers' figures are low,`;
 }
 
 type Row = { route: string; run?: LoadRun; missing?: string; ours?: LoadRun; base?: LoadRun };
@@ -54,10 +61,11 @@ function throughputTable(routes: readonly RouteComparison[]): string {
     { header: "route", align: "left", cell: (r) => r.route },
     { header: "server", align: "left", cell: (r) => r.run?.server ?? r.missing ?? "" },
     { header: "requests/s", cell: (r) => (r.run ? thousands(r.run.requestsPerSecond) : "") },
-    { header: "p50", cell: (r) => (r.run ? `${r.run.p50Ms} ms` : "") },
-    { header: "p99", cell: (r) => (r.run ? `${r.run.p99Ms} ms` : "") },
+    { header: "p50", cell: (r) => (r.run ? ms(r.run.p50Ms) : "") },
+    { header: "p99", cell: (r) => (r.run ? ms(r.run.p99Ms) : "") },
     { header: "bytes/response", cell: (r) => (r.run ? r.run.bytesPerResponse.toFixed(0) : "") },
     { header: "server CPU", cell: (r) => (r.run ? `${r.run.serverCpuPercent.toFixed(0)}%` : "") },
+    { header: "load CPU", cell: (r) => (r.run ? `${r.run.generatorCpuPercent.toFixed(0)}%` : "") },
     {
       header: "CPU/request",
       cell: (r) =>
@@ -220,6 +228,11 @@ function thousands(value: number): string {
 /** Other processes' CPU in cores; the three readings it comes from agree to about ±0.1. */
 function cores(value: number): string {
   return Number.isFinite(value) ? Math.max(0, value).toFixed(2) : "n/a";
+}
+
+/** wrk's latencies are in µs: "3.8 ms", "13 ms". */
+function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
 }
 
 function us(value: number): string {

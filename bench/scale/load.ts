@@ -1,6 +1,6 @@
-import autocannon from "autocannon";
 import { readFileSync } from "node:fs";
 import { percentile } from "../stats.js";
+import type { LoadGenerator } from "./generators.js";
 
 /** A server under load: where it listens, and how much CPU its process has used. */
 export interface Target {
@@ -33,20 +33,26 @@ export interface LoadRun {
   p99Ms: number;
   /** Response bytes (status line, headers, body) per request. */
   bytesPerResponse: number;
-  /** The server process's CPU time ÷ wall time: near 100% means the server, not autocannon, was the limit. */
+  /**
+   * The server process's CPU time ÷ wall time: near 100% means the server, not the load
+   * generator, was the limit.
+   */
   serverCpuPercent: number;
+  /** The load generator's CPU time ÷ wall time (near 100%: it was the limit). */
+  generatorCpuPercent: number;
   /** Server CPU time per request, in µs. */
   cpuUsPerRequest: number;
   /** The kernel's part of that time (system CPU: syscalls, TCP), in percent. */
   kernelPercent: number;
   /**
-   * CPU the rest of the machine used meanwhile (neither the server nor autocannon), in cores,
+   * CPU the rest of the machine used meanwhile (neither the server, the load generator nor the
+   * bench process), in cores,
    * from /proc/stat: near 0 for a clean run; NaN where /proc/stat does not exist.
    */
   otherCores: number;
   non2xx: number;
   errors: number;
-  /** autocannon's requests/s in each round, in order: ratios between runs are taken per round. */
+  /** Requests/s in each round, in order: ratios between runs are taken per round. */
   roundRps: number[];
   /** The server's CPU per request in each round, in µs. */
   roundCpuUs: number[];
@@ -67,6 +73,7 @@ export interface TurnOptions {
   roundS: number;
   /** One run per contender before the rounds, in s. */
   warmUpS: number;
+  generator: LoadGenerator;
 }
 
 /**
@@ -78,13 +85,14 @@ export async function inTurns(
   contenders: readonly Contender[],
   options: TurnOptions,
 ): Promise<LoadRun[]> {
+  const { generator, connections } = options;
   for (const { target, path } of contenders) {
-    await load(target, path, options.warmUpS, options.connections);
+    await load(generator, target, path, options.warmUpS, connections);
   }
   const samples = contenders.map((): Sample[] => []);
   for (let round = 0; round < options.rounds; round++) {
     for (const [i, { target, path }] of contenders.entries()) {
-      samples[i]!.push(await load(target, path, options.roundS, options.connections));
+      samples[i]!.push(await load(generator, target, path, options.roundS, connections));
     }
   }
   return contenders.map((contender, i) => summarizeRuns(contender, samples[i]!));
@@ -102,23 +110,25 @@ export function cpuRatio(a: LoadRun, b: LoadRun): TurnRatio {
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
-/** What one autocannon run measured, as totals. */
+/** What one run measured, as totals. */
 export interface Sample {
   requests: number;
   bytes: number;
-  /** autocannon's own requests/s average. */
+  /** The generator's own requests/s. */
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   cpuMs: number;
   systemMs: number;
   wallMs: number;
+  generatorMs: number;
   otherMs: number;
   non2xx: number;
   errors: number;
 }
 
 export async function load(
+  generator: LoadGenerator,
   target: Target,
   path: string,
   durationS: number,
@@ -127,23 +137,26 @@ export async function load(
   const before = await target.cpu();
   const machineBefore = machineBusyMs();
   const benchBefore = process.cpuUsage();
-  const result = await autocannon({ url: target.url + path, connections, duration: durationS });
+  const result = await generator.run(target.url + path, durationS, connections);
   const benchMs = totalMs(process.cpuUsage(benchBefore));
   const machineMs = machineBusyMs() - machineBefore;
   const after = await target.cpu();
   const cpuMs = after.cpuMs - before.cpuMs;
+  // autocannon's CPU is the bench process's own; wrk's is apart from it.
+  const elsewhereMs = generator.inBenchProcess ? benchMs : benchMs + result.cpuMs;
   return {
-    requests: result.requests.total,
-    bytes: result.throughput.total,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    requests: result.requests,
+    bytes: result.bytes,
+    requestsPerSecond: result.requestsPerSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
     cpuMs,
     systemMs: after.systemMs - before.systemMs,
     wallMs: after.at - before.at,
-    otherMs: machineMs - benchMs - cpuMs,
+    generatorMs: result.cpuMs,
+    otherMs: machineMs - elsewhereMs - cpuMs,
     non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    errors: result.errors,
   };
 }
 
@@ -165,6 +178,7 @@ function summarizeRuns({ name, path }: Contender, samples: readonly Sample[]): L
     p99Ms: median(samples.map((x) => x.p99Ms)),
     bytesPerResponse: sum((x) => x.bytes) / requests,
     serverCpuPercent: (100 * cpuMs) / wallMs,
+    generatorCpuPercent: (100 * sum((x) => x.generatorMs)) / wallMs,
     cpuUsPerRequest: (1_000 * cpuMs) / requests,
     kernelPercent: (100 * sum((x) => x.systemMs)) / Math.max(cpuMs, 1e-9),
     otherCores: sum((x) => x.otherMs) / wallMs,

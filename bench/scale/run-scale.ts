@@ -28,7 +28,7 @@ export const PRISM_TARGET = 8;
 export const CLIENT_BUDGET = 1_000;
 
 /**
- * Part 3: the server under load (autocannon), holding many connections, and one client process
+ * Part 3: the server under load (wrk), holding many connections, and one client process
  * waiting on up to 10,000 jobs. Every server and client runs in a child process of its own.
  */
 export async function runScale({
@@ -38,17 +38,7 @@ export async function runScale({
 }: ScaleOptions): Promise<ScaleResults> {
   const started = performance.now();
   const loadAverage = loadavg()[0] ?? Number.NaN;
-  onStep("  server throughput (autocannon)…");
-  const throughput = await runThroughput({
-    connections: 50,
-    rounds: quick ? 2 : 5,
-    roundS: quick ? 1 : 2,
-    warmUpS: 1,
-    floorTarget: FLOOR_TARGET,
-    profileS: quick ? 2 : 3,
-    seed,
-    onStep,
-  });
+  const throughput = await runThroughputPart({ quick, seed, onStep });
   const connections = quick ? 2_000 : 10_000;
   onStep(`  ${connections} held long-polls, then ${connections} open event streams…`);
   const held = await runHeld(connections, seed);
@@ -62,4 +52,23 @@ export async function runScale({
     onRun: (row) => onStep(`    ${row.jobs} jobs, ${row.strategy}: ${row.requests.total} requests`),
   });
   return { throughput, held, clients, loadAverage, elapsedMs: performance.now() - started };
+}
+
+/** The server throughput alone (`--only=throughput`), as Part 3 runs it. */
+export function runThroughputPart({
+  quick,
+  seed,
+  onStep = () => {},
+}: ScaleOptions): Promise<ThroughputResults> {
+  onStep("  server throughput…");
+  return runThroughput({
+    connections: 50,
+    rounds: quick ? 2 : 5,
+    roundS: quick ? 1 : 2,
+    warmUpS: 1,
+    floorTarget: FLOOR_TARGET,
+    profileS: quick ? 2 : 3,
+    seed,
+    onStep,
+  });
 }

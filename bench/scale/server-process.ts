@@ -3,7 +3,7 @@
 // bytes, or a bare Fastify app answering the same bytes (the floor Fastify itself sets). Its
 // own process, so that its CPU, RSS and heap are its own and the load generator does not share
 // its event loop.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { SourceMap } from "node:module";
@@ -19,6 +19,7 @@ import {
   jobViewSchema,
   listJobsQuerySchema,
 } from "../../packages/server/src/routes/schemas.js";
+import { FakeLoad } from "./fake-sockets.js";
 import { childConfig, serve } from "./serve.js";
 import { breakdown, type CpuProfile, type Locate, type ProfileShare } from "./profile.js";
 
@@ -83,6 +84,8 @@ let simulator: RunningServer | undefined;
 const canned = new Map<string, CannedResponse>();
 let url: string;
 let closeServer: () => Promise<void>;
+let httpServer: Server;
+const fakeLoads = new Map<string, FakeLoad>();
 
 if (config.kind === "simulator") {
   simulator = await startServer({
@@ -94,6 +97,7 @@ if (config.kind === "simulator") {
   });
   url = simulator.url;
   closeServer = simulator.close;
+  httpServer = simulator.app.server;
   if (config.countRequests) simulator.app.server.on("request", count);
 } else if (config.kind === "floor") {
   // What any server honouring the same terms does for a read, with the simulator's own parts:
@@ -129,6 +133,7 @@ if (config.kind === "simulator") {
   await app.listen({ port: 0, host: "127.0.0.1" });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   closeServer = () => app.close();
+  httpServer = app.server;
 } else if (config.kind === "fastify") {
   // No logger, no hooks, no schema: a string body goes out as it is.
   const app = Fastify({ logger: false });
@@ -143,6 +148,7 @@ if (config.kind === "simulator") {
   await app.listen({ port: 0, host: "127.0.0.1" });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   closeServer = () => app.close();
+  httpServer = app.server;
 } else {
   const server = createServer({ keepAliveTimeout: 72_000 }, (request, response) => {
     const answer = canned.get(request.url ?? "");
@@ -158,6 +164,7 @@ if (config.kind === "simulator") {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  httpServer = server;
   closeServer = async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -267,6 +274,24 @@ const handlers = {
     const { profile } = (await post("Profiler.stop")) as { profile: CpuProfile };
     profiler.disconnect();
     return breakdown(profile, originalFile);
+  },
+  /**
+   * `requests` GETs of `path` over `connections` fake keep-alive sockets (fake-sockets.ts), in
+   * this process: its CPU per request, in µs, with no kernel or load generator in it.
+   */
+  async inProcess({
+    path,
+    requests,
+    connections,
+  }: {
+    path: string;
+    requests: number;
+    connections: number;
+  }): Promise<number> {
+    let fake = fakeLoads.get(path);
+    if (fake === undefined)
+      fakeLoads.set(path, (fake = new FakeLoad(httpServer, path, connections)));
+    return fake.run(requests);
   },
   /** Baseline and bare Fastify: what to answer on `path`. */
   async serve(answer: CannedResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import { get } from "node:http";
 import { Child } from "./child.js";
+import { pickGenerator, type LoadGenerator } from "./generators.js";
 import { inTurns, load, turnRatio, type Contender, type LoadRun, type Target } from "./load.js";
 import { startFastApi, startPrism, type PeerStart, type RunningPeer } from "./peers.js";
 import type { ProfileShare } from "./profile.js";
@@ -46,6 +47,10 @@ export interface Diagnosis {
 }
 
 export interface ThroughputResults {
+  /** The load generator that ran: "wrk …", or "autocannon (in the bench process)". */
+  generator: string;
+  /** Why wrk did not run, when autocannon stood in. */
+  generatorFallback?: string;
   connections: number;
   rounds: number;
   roundS: number;
@@ -85,15 +90,18 @@ const FLOOR_UNLOGGED = "Fastify + request id, schemas (no log line)";
 const BASELINE = "node:http, same bytes";
 
 /**
- * autocannon against the simulator (as `npm run server` runs it: logging at info, to stdout,
- * here /dev/null), the floor, a minimal node:http server answering the same bytes and, for a
- * single read, the peers a user would otherwise pick: each in a process of its own while
- * autocannon runs in this one, so that a server gets a core to itself and none of the load
- * generator's work lands on its event loop.
+ * wrk (or autocannon when wrk cannot be had) against the simulator (as `npm run server` runs it:
+ * logging at info, to stdout, here /dev/null), the floor, a minimal node:http server answering
+ * the same bytes and, for a single read, the peers a user would otherwise pick: each in a
+ * process of its own, so that a server gets a core to itself and none of the load generator's
+ * work lands on its event loop.
  */
-export async function runThroughput(options: ThroughputOptions): Promise<ThroughputResults> {
+export async function runThroughput(settings: ThroughputOptions): Promise<ThroughputResults> {
   const started = performance.now();
-  const onStep = options.onStep ?? (() => {});
+  const onStep = settings.onStep ?? (() => {});
+  const generator = pickGenerator(onStep);
+  if (generator.fallback !== undefined) onStep(`    ${generator.fallback}; autocannon instead`);
+  const options: Options = { ...settings, generator };
   const spawn = (config: ServerConfig) =>
     Child.spawn<ServerHandlers, ServerInfo>(SERVER_PROCESS, {
       config: { seed: options.seed, ...config },
@@ -135,9 +143,17 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   } finally {
     await Promise.all(stops.map((stop) => stop()));
   }
-  const { onStep: _, ...settings } = options;
-  return { ...settings, routes, elapsedMs: performance.now() - started };
+  const { onStep: _, generator: __, ...figures } = options;
+  return {
+    ...figures,
+    generator: generator.name,
+    ...(generator.fallback !== undefined && { generatorFallback: generator.fallback }),
+    routes,
+    elapsedMs: performance.now() - started,
+  };
 }
+
+type Options = ThroughputOptions & { generator: LoadGenerator };
 
 /** FastAPI, then Prism on the simulator's own OpenAPI document. */
 async function startPeers(simulator: Server, onStep: (line: string) => void): Promise<PeerStart[]> {
@@ -163,10 +179,10 @@ async function compare(
   simulator: Server,
   baseline: Server,
   spawn: (config: ServerConfig) => Promise<Server>,
-  options: ThroughputOptions,
+  options: Options,
   peers?: { fastApi: PeerStart; prism: PeerStart },
 ): Promise<RouteComparison> {
-  await load(target(simulator), path, options.warmUpS, options.connections);
+  await load(options.generator, target(simulator), path, options.warmUpS, options.connections);
   // After the warm-up, so that the job's progress has its usual number of digits.
   const answer = await capture(url(simulator) + path);
   if (answer.statusCode !== 200) {
@@ -232,7 +248,7 @@ async function alternatives(
   simulator: Server,
   baseline: Server,
   path: string,
-  options: ThroughputOptions,
+  options: Options,
   spawn: (config: ServerConfig) => Promise<Server>,
   comparison: RouteComparison,
 ): Promise<Omit<Diagnosis, "profile">> {
@@ -291,13 +307,9 @@ async function cannedContender(
 }
 
 /** Where the simulator's CPU goes under the same load, from a sampling profile. */
-async function profile(
-  simulator: Server,
-  path: string,
-  options: ThroughputOptions,
-): Promise<ProfileShare[]> {
+async function profile(simulator: Server, path: string, options: Options): Promise<ProfileShare[]> {
   await simulator.call("profileStart", undefined);
-  await load(target(simulator), path, options.profileS, options.connections);
+  await load(options.generator, target(simulator), path, options.profileS, options.connections);
   return simulator.call("profileStop", undefined);
 }
 
