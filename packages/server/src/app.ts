@@ -22,7 +22,6 @@ import { installJsonBody } from "./plugins/json-body.js";
 import { installNotFound } from "./plugins/not-found.js";
 import { rateLimitPlugin } from "./plugins/rate-limit.js";
 import { genReqId, installRequestIdHeader } from "./plugins/request-id.js";
-import { installRouteInfo } from "./plugins/public-routes.js";
 import { corePlugin } from "./routes/core.js";
 import { healthRoutes } from "./routes/health.js";
 import { heygenRoutes } from "./heygen/index.js";
@@ -71,7 +70,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     // Keep bodies strict: reject unknown fields instead of dropping them, "5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  installRouteInfo(app);
   installRequestIdHeader(app);
   installJsonBody(app);
   installErrorHandler(app);

@@ -5,7 +5,6 @@ import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
 import { callerOf, isPublicRequest } from "../auth/caller.js";
-import { routeOf } from "../plugins/public-routes.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
 import { Delays } from "./delays.js";
 import { Hangs } from "./hangs.js";
@@ -75,7 +74,7 @@ export class Faults {
     if (isPublicRequest(request)) return;
     const { random, latencyRandom, settings } = this.#options;
     const latencyDraw = latencyRandom();
-    const known = routeOf(request).url !== undefined;
+    const known = request.routeOptions.url !== undefined;
     const draws = known ? ([random(), random()] as const) : undefined;
     const overridden = this.#mayBeOverridden(request) ? await this.#settingsFor(request) : settings;
     if (draws !== undefined && overridden.rate > 0) {
@@ -132,14 +131,14 @@ export class Faults {
   #mayBeOverridden(request: FastifyRequest): boolean {
     const { mayHaveOverrides } = this.#options;
     if (mayHaveOverrides !== undefined && !mayHaveOverrides()) return false;
-    const param = routeOf(request).config.jobParam;
+    const param = request.routeOptions.config.jobParam;
     if (param === undefined || !callerOf(request).authorized) return false;
     return typeof (request.params as Record<string, unknown>)[param] === "string";
   }
 
   /** The settings for a request `#mayBeOverridden`: the server's, with the job's overrides. */
   async #settingsFor(request: FastifyRequest): Promise<FaultSettings> {
-    const param = routeOf(request).config.jobParam!;
+    const param = request.routeOptions.config.jobParam!;
     const id = (request.params as Record<string, string>)[param]!;
     const job = await this.#options.findJob(id, callerOf(request).owner);
     return withOverrides(this.#options.settings, job?.faults);

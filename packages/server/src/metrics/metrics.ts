@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, Gauge, Registry } from "prom-client";
 import { FAULT_KINDS, type FaultKind } from "../faults/kinds.js";
 import type { JobStatus } from "../jobs/derive.js";
-import { routeOf } from "../plugins/public-routes.js";
 import { JOB_STATUSES } from "./job-counts.js";
 import { RequestStats } from "./request-stats.js";
 
@@ -116,7 +115,7 @@ export class Metrics {
   onResponse = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     this.#requests.record(
       request.method,
-      routeOf(request).url ?? UNMATCHED_ROUTE,
+      request.routeOptions.url ?? UNMATCHED_ROUTE,
       reply.statusCode,
       reply.elapsedTime / 1_000,
     );

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiKeys, presentedKey } from "../auth/api-keys.js";
 import { callerOf, type Caller } from "../auth/caller.js";
-import { isPublicRoute, routeOf } from "./public-routes.js";
+import { isPublicRoute } from "./public-routes.js";
 import { sendError } from "./send-error.js";
 
 declare module "fastify" {
@@ -41,7 +41,7 @@ function identify(keys: ApiKeys, request: FastifyRequest): Caller {
   if (isPublicRoute(request))
     return { owner: undefined, authorized: true, limitKey: ip, public: true };
   if (!keys.enabled) return { owner: undefined, authorized: true, limitKey: ip };
-  const presented = presentedKey(request.headers, routeOf(request).config.apiKeyHeader);
+  const presented = presentedKey(request.headers, request.routeOptions.config.apiKeyHeader);
   if ("problem" in presented) {
     return { owner: undefined, authorized: false, ...presented, limitKey: ip };
   }
