@@ -8,17 +8,41 @@ import type { ApiProfile, BatchAnswer, StatusMap } from "./types.js";
 export interface HeygenV3CreateJobOptions extends RequestOptions {
   /** The video to translate: a URL, or an uploaded asset. */
   video: { type: "url"; url: string } | { type: "asset_id"; asset_id: string };
-  /** The languages to translate into; the simulator takes one. The first id is returned. */
+  /**
+   * The languages to translate into (HeyGen's names, e.g. `"Spanish"`). The API makes one job per
+   * language; `createJob` returns the first, so pass one language per call to wait on each.
+   */
   output_languages: string[];
-  title?: string;
+  title?: string | null;
   /** Your own id for the job, echoed in its status and webhooks. */
-  callback_id?: string;
+  callback_id?: string | null;
   /** Where this job's webhook goes. */
-  callback_url?: string;
+  callback_url?: string | null;
   mode?: "speed" | "precision";
-  input_language?: string;
+  /** The source language; detected when left out. */
+  input_language?: string | null;
+  /** Translate the audio only: the finished job has an `audio_url`. */
   translate_audio_only?: boolean;
-  speaker_num?: number;
+  speaker_num?: number | null;
+  /** Captions with the video: the finished job has `srt_caption_url` and `vtt_caption_url`. */
+  enable_caption?: boolean;
+  /** Translate part of the video, in seconds from its start. */
+  start_time?: number | null;
+  end_time?: number | null;
+  keep_the_same_format?: boolean | null;
+  enable_dynamic_duration?: boolean;
+  enable_speech_enhancement?: boolean;
+  enable_watermark?: boolean;
+  disable_music_track?: boolean;
+  brand_glossary_id?: string | null;
+  /** Legacy name of `brand_glossary_id`. */
+  brand_voice_id?: string | null;
+  folder_id?: string | null;
+  fps_mode?: "vfr" | "cfr" | "passthrough" | null;
+  audio?: { type: "url"; url: string } | { type: "asset_id"; asset_id: string } | null;
+  srt?: { type: "url"; url: string } | { type: "asset_id"; asset_id: string } | null;
+  srt_role?: "input" | "output" | null;
+  stock_voice_config?: Record<string, unknown> | null;
   /**
    * Sent as `Idempotency-Key`, so a retried creation returns the first job.
    * @default a random UUID, the same for every retry of this call
