@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { MemoryJobStore, type JobRecord } from "../src/index.js";
 import { batchItemViews } from "../src/heygen/batch.js";
+import { expectHeygenError } from "../../../test/support/heygen-error.js";
 import { expectError, setup, START } from "./helpers.js";
 
 const V3 = "/v3/video-translations";
@@ -145,9 +146,9 @@ describe("GET /v3/video-translations/statuses", () => {
 
   it("refuses no ids, more than 100 translations, and unknown parameters with 400", async () => {
     const { app } = setup(options);
-    expectError(await app.inject(`${V3}/statuses`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}/statuses`), 400, "validation_error");
     const many = Array.from({ length: 101 }, (_, i) => `job_${i}`).join(",");
-    const message = expectError(
+    const message = expectHeygenError(
       await app.inject(`${V3}/statuses?video_translation_ids=${many}`),
       400,
       "validation_error",
@@ -158,12 +159,12 @@ describe("GET /v3/video-translations/statuses", () => {
         { video, output_languages: Array.from({ length: 100 }, (_, i) => `L${i}`) },
       ],
     });
-    expectError(
+    expectHeygenError(
       await app.inject(`${V3}/statuses?batch_ids=${batchId}&video_translation_ids=job_1`),
       400,
       "validation_error",
     );
-    expectError(await app.inject(`${V3}/statuses?ids=job_1`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}/statuses?ids=job_1`), 400, "validation_error");
   });
 });
 
@@ -186,12 +187,12 @@ describe("GET /v3/video-translations", () => {
   it("refuses a token it did not issue and a limit out of range with 400", async () => {
     const { app } = setup(options);
     await createV3(app);
-    expect(expectError(await app.inject(`${V3}?token=bogus`), 400, "validation_error")).toContain(
+    expect(expectHeygenError(await app.inject(`${V3}?token=bogus`), 400, "validation_error")).toContain(
       "token",
     );
-    expectError(await app.inject(`${V3}?limit=0`), 400, "validation_error");
-    expectError(await app.inject(`${V3}?limit=101`), 400, "validation_error");
-    expectError(await app.inject(`${V3}?limit=ten`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}?limit=0`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}?limit=101`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}?limit=ten`), 400, "validation_error");
   });
 });
 
@@ -213,15 +214,15 @@ describe("PATCH and DELETE /v3/video-translations/{id}", () => {
     const { app } = setup(options);
     const id = await createV3(app);
     const patch = (url: string, payload: object) => app.inject({ method: "PATCH", url, payload });
-    expectError(await patch(`${V3}/${id}`, {}), 400, "validation_error");
+    expectHeygenError(await patch(`${V3}/${id}`, {}), 400, "validation_error");
     expect(
-      expectError(
+      expectHeygenError(
         await patch(`${V3}/${id}`, { title: "x", mode: "speed" }),
         400,
         "validation_error",
       ),
     ).toContain('"mode"');
-    expectError(await patch(`${V3}/job_unknown`, { title: "x" }), 404, "not_found");
+    expectHeygenError(await patch(`${V3}/job_unknown`, { title: "x" }), 404, "not_found");
   });
 
   it("cancels a pending translation, then no API finds it", async () => {
@@ -232,14 +233,14 @@ describe("PATCH and DELETE /v3/video-translations/{id}", () => {
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json()).toEqual({ data: { id } });
 
-    expectError(await app.inject(`${V3}/${id}`), 404, "job_not_found");
+    expectHeygenError(await app.inject(`${V3}/${id}`), 404, "not_found");
     expectError(await app.inject(`/jobs/${id}`), 404, "job_not_found");
     expect(await statuses(app, `video_translation_ids=${id}`)).toEqual([
       { video_id: id, status: "not_found", error: null },
     ]);
     const listed = (await app.inject(V3)).json().data.map((item: { id: string }) => item.id);
     expect(listed).toEqual([other]);
-    expectError(await app.inject({ method: "DELETE", url: `${V3}/${id}` }), 404, "not_found");
+    expectHeygenError(await app.inject({ method: "DELETE", url: `${V3}/${id}` }), 404, "not_found");
   });
 
   it("deletes a finished translation too", async () => {
@@ -310,7 +311,7 @@ describe("HeyGen v3 batches", () => {
     const rest = await read(`?limit=2&token=${page.next_token}`);
     expect(rest.items.map((item: { item_index: number }) => item.item_index)).toEqual([2]);
     expect(rest).toMatchObject({ has_more: false, next_token: null });
-    expectError(await app.inject(`${V3}/batches/${batchId}?token=bogus`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}/batches/${batchId}?token=bogus`), 400, "validation_error");
   });
 
   it("is failed once every item failed", async () => {
@@ -370,22 +371,22 @@ describe("HeyGen v3 batches", () => {
         { video, output_languages: languages(41) },
       ],
     });
-    expect(expectError(tooMany, 400, "validation_error")).toMatch(/101 items.*at most 100/);
+    expect(expectHeygenError(tooMany, 400, "validation_error")).toMatch(/101 items.*at most 100/);
     const unknown = await post({
       video_translations: [{ video, output_languages: ["French"], x: 1 }],
     });
-    expect(expectError(unknown, 400, "validation_error")).toContain('"x"');
-    expectError(await post({ video_translations: [] }), 400, "validation_error");
-    expectError(await post({}), 400, "validation_error");
+    expect(expectHeygenError(unknown, 400, "validation_error")).toContain('"x"');
+    expectHeygenError(await post({ video_translations: [] }), 400, "validation_error");
+    expectHeygenError(await post({}), 400, "validation_error");
     expect((await app.inject(V3)).json().data).toEqual([]);
   });
 
   it("answers 404 not_found for an unknown batch, or a job's id in a batch's clothes", async () => {
     const { app } = setup(options);
     const id = await createV3(app);
-    expectError(await app.inject(`${V3}/batches/batch_unknown`), 404, "not_found");
-    expectError(await app.inject(`${V3}/batches/nonsense`), 404, "not_found");
-    expectError(
+    expectHeygenError(await app.inject(`${V3}/batches/batch_unknown`), 404, "not_found");
+    expectHeygenError(await app.inject(`${V3}/batches/nonsense`), 404, "not_found");
+    expectHeygenError(
       await app.inject(`${V3}/batches/batch_${id.slice("job_".length)}`),
       404,
       "not_found",
