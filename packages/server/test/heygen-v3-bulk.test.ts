@@ -1,9 +1,10 @@
+import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { MemoryJobStore, type JobRecord } from "../src/index.js";
 import { batchItemViews } from "../src/heygen/batch.js";
 import { expectHeygenError } from "../../../test/support/heygen-error.js";
-import { expectError, setup, START } from "./helpers.js";
+import { expectError, setup, START, until } from "./helpers.js";
 
 const V3 = "/v3/video-translations";
 const video = { type: "url", url: "https://example.com/a.mp4" };
@@ -46,6 +47,27 @@ class CountingStore extends MemoryJobStore {
   override async getMany(ids: readonly string[]) {
     this.reads.getMany++;
     return super.getMany(ids);
+  }
+}
+
+/** A job store that, once told, holds every insert after the first `n` until `open()`. */
+class GatedStore extends MemoryJobStore {
+  #left = Number.POSITIVE_INFINITY;
+  #gate: Promise<void> | undefined;
+  held = false;
+  open: () => void = () => {};
+
+  holdAfter(n: number): void {
+    this.#left = n;
+    this.#gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  override async insert(record: JobRecord): Promise<void> {
+    if (this.#left-- <= 0) {
+      this.held = true;
+      await this.#gate;
+    }
+    return super.insert(record);
   }
 }
 
@@ -349,7 +371,8 @@ describe("HeyGen v3 batches", () => {
     });
     expect(again.statusCode).toBe(202);
     expect(again.json()).toEqual({ data: { batch_id: first } });
-    expect(again.headers["idempotency-replayed"]).toBe("true");
+    // HeyGen sends no replay header; the simulator's extensions are off by default.
+    expect(again.headers["idempotency-replayed"]).toBeUndefined();
     expect((await app.inject(V3)).json().data).toHaveLength(3);
     // The key is the batch endpoint's own: a single creation with it makes a new job.
     const single = await app.inject({
@@ -359,6 +382,51 @@ describe("HeyGen v3 batches", () => {
       payload: { video, output_languages: ["French"] },
     });
     expect(single.headers["idempotency-replayed"]).toBeUndefined();
+  });
+
+  it("replays the batch for another body with a warning, and takes HeyGen's keys only", async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const { app } = setup({ ...options, logger: { level: "warn", stream } });
+    const headers = { "idempotency-key": "launch:1" };
+    const first = await createBatch(app, body, headers);
+    expect(lines).toEqual([]);
+    const other = { video_translations: [{ video, output_languages: ["Italian"] }] };
+    expect(await createBatch(app, other, headers)).toBe(first);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, idempotencyKey: "launch:1" });
+    expect((await app.inject(V3)).json().data).toHaveLength(3);
+    for (const key of ["has space", "slash/key", "x".repeat(256)]) {
+      const refused = await app.inject({
+        method: "POST",
+        url: `${V3}/batches`,
+        payload: body,
+        headers: { "idempotency-key": key },
+      });
+      expectHeygenError(refused, 400, "validation_error");
+      expect(refused.json().error.param).toBe("Idempotency-Key");
+    }
+  });
+
+  it("answers 409 request_in_progress while the batch's items are being made", async () => {
+    const store = new GatedStore();
+    const { app } = setup({ ...options, store });
+    const headers = { "idempotency-key": "launch-2" };
+    store.holdAfter(1);
+    const first = createBatch(app, body, headers);
+    await until(() => store.held);
+    const retry = await app.inject({ method: "POST", url: `${V3}/batches`, payload: body, headers });
+    expectHeygenError(retry, 409, "request_in_progress");
+    expect(retry.headers["retry-after"]).toBe("1");
+    store.open();
+    const batchId = await first;
+    expect(await createBatch(app, body, headers)).toBe(batchId);
+    expect((await app.inject(V3)).json().data).toHaveLength(3);
   });
 
   it("refuses more than 100 items, unknown fields and missing payloads with 400", async () => {

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
-import { readIdempotencyKey } from "../jobs/idempotency.js";
 import type { BatchItem, JobRecord } from "../jobs/record.js";
 import type { CreateJobInput } from "../jobs/service.js";
 import { ownerOf } from "../plugins/auth.js";
@@ -17,11 +16,16 @@ import { v3CreateBodySchema, v3CreateHeadersSchema } from "./schemas.js";
 import { coerceLimit } from "./query.js";
 import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";
 import { heygenCode } from "./errors.js";
+import { heygenIdempotency, readHeygenKey } from "./idempotency.js";
 import { batchItemSchema } from "./v3-item-schemas.js";
 import { v3Input, withoutNulls, type V3CreateBody } from "./v3-routes.js";
 import type { VideoTiming } from "./video-length.js";
 
 const PATH = "/v3/video-translations/batches";
+const CREATE = heygenIdempotency(`POST ${PATH}`);
+// How long a batch whose items are still being made holds its key: a retry in that time gets 409
+// `request_in_progress`; past it (a server stopped mid-batch) the batch is replayed as it is.
+const MAKING_HOLD_MS = 30_000;
 
 /** One payload of a batch: the body of `POST /v3/video-translations`. */
 interface V3Payload {
@@ -139,7 +143,7 @@ const batchSchema = {
  */
 export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async (
   app,
-  { service, timing },
+  { service, hints, timing },
 ) => {
   app.post<{ Body: BatchBody }>(
     PATH,
@@ -148,18 +152,20 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         summary: "Create a batch of video translations (HeyGen v3 shape)",
         description:
           "Each payload is a `POST /v3/video-translations` body; each of its output languages " +
-          "is one item, 100 items at most. 202 with the `batch_id`. With an `Idempotency-Key`, " +
-          "a retry gets the same batch.",
+          "is one item, 100 items at most. 202 with the `batch_id`. With an `Idempotency-Key` " +
+          "(`[A-Za-z0-9_\\-:.]`, 1 to 255, its own per endpoint), a retry gets the same batch, " +
+          "even with another body; a retry while the batch is still being made gets 409 " +
+          "`request_in_progress`.",
         tags: ["heygen-v3"],
         headers: v3CreateHeadersSchema,
         body: batchBodySchema,
         response: {
           202: batchCreatedSchema,
-          ...heygenErrorResponses(v3ErrorSchema, 400, 409, 413, 415, 422),
+          ...heygenErrorResponses(v3ErrorSchema, 400, 409, 413, 415),
         },
       },
       preValidation: async (request) => {
-        readIdempotencyKey(request.headers["idempotency-key"]);
+        readHeygenKey(request.headers["idempotency-key"]);
       },
     },
     async (request, reply) => {
@@ -174,27 +180,46 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         );
       }
       const owner = ownerOf(request);
-      const key = readIdempotencyKey(request.headers["idempotency-key"]);
-      // The first item holds the batch; its creation alone carries the key (kept apart from
-      // single creations' keys), so a retry finds the batch without making anything.
+      const key = readHeygenKey(request.headers["idempotency-key"]);
+      // The first item holds the batch; its creation alone carries the key, so a retry finds
+      // the batch without making anything. Its fingerprint covers the first item and the batch's
+      // own fields and size: another body is told apart there.
       const [first, ...rest] = items;
-      const head = await service.create(
-        {
-          ...itemInput(first!.payload, first!.language, timing),
-          batchHead: {
-            total: items.length,
-            ...(title != null && { title }),
-            ...(callback_url != null && { callbackUrl: callback_url }),
+      const created = await service.createAll(
+        [
+          {
+            ...itemInput(first!.payload, first!.language, timing),
+            batchHead: {
+              total: items.length,
+              ...(title != null && { title }),
+              ...(callback_url != null && { callbackUrl: callback_url }),
+            },
           },
-        },
-        { owner, idempotencyKey: key === undefined ? undefined : `batches:${key}` },
+        ],
+        { owner, idempotencyKey: key, idempotency: CREATE },
       );
+      const head = created.jobs[0]!;
       const batchId = batchIdOf(head.record.id);
-      reply.code(202);
-      if (head.replayed) {
-        reply.header("idempotency-replayed", "true");
+      if (created.replayed) {
+        const making = head.record.batchHead?.items === undefined;
+        if (making && service.now() - head.record.createdAt < MAKING_HOLD_MS) {
+          throw new ApiError(
+            "request_in_progress",
+            "A request with this Idempotency-Key is still being processed; retry in 1 s",
+            { headers: { "retry-after": "1" } },
+          );
+        }
+        if (created.bodyDiffers) {
+          request.log.warn(
+            { idempotencyKey: key },
+            "Idempotency-Key reused with another body: the first request's answer is replayed",
+          );
+        }
+        reply.code(202);
+        if (hints.enabled) reply.header("idempotency-replayed", "true");
         return { data: { batch_id: batchId } };
       }
+      reply.code(202);
       const made: BatchItem[] = [{ jobId: head.record.id }];
       for (const [offset, { payload, language }] of rest.entries()) {
         const batch = { id: batchId, index: offset + 1 };
