@@ -19,7 +19,6 @@ const v3Body = {
   output_languages: ["French"],
 };
 
-
 function v2Client(url: string, options: { apiKey?: string } = { apiKey: KEY }) {
   return new TranslationStatusClient({ baseUrl: url, api: "heygen-v2", ...options });
 }

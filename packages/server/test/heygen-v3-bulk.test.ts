@@ -209,9 +209,9 @@ describe("GET /v3/video-translations", () => {
   it("refuses a token it did not issue and a limit out of range with 400", async () => {
     const { app } = setup(options);
     await createV3(app);
-    expect(expectHeygenError(await app.inject(`${V3}?token=bogus`), 400, "validation_error")).toContain(
-      "token",
-    );
+    expect(
+      expectHeygenError(await app.inject(`${V3}?token=bogus`), 400, "validation_error"),
+    ).toContain("token");
     expectHeygenError(await app.inject(`${V3}?limit=0`), 400, "validation_error");
     expectHeygenError(await app.inject(`${V3}?limit=101`), 400, "validation_error");
     expectHeygenError(await app.inject(`${V3}?limit=ten`), 400, "validation_error");
@@ -333,7 +333,11 @@ describe("HeyGen v3 batches", () => {
     const rest = await read(`?limit=2&token=${page.next_token}`);
     expect(rest.items.map((item: { item_index: number }) => item.item_index)).toEqual([2]);
     expect(rest).toMatchObject({ has_more: false, next_token: null });
-    expectHeygenError(await app.inject(`${V3}/batches/${batchId}?token=bogus`), 400, "validation_error");
+    expectHeygenError(
+      await app.inject(`${V3}/batches/${batchId}?token=bogus`),
+      400,
+      "validation_error",
+    );
   });
 
   it("is failed once every item failed", async () => {
@@ -420,13 +424,49 @@ describe("HeyGen v3 batches", () => {
     store.holdAfter(1);
     const first = createBatch(app, body, headers);
     await until(() => store.held);
-    const retry = await app.inject({ method: "POST", url: `${V3}/batches`, payload: body, headers });
+    const retry = await app.inject({
+      method: "POST",
+      url: `${V3}/batches`,
+      payload: body,
+      headers,
+    });
     expectHeygenError(retry, 409, "request_in_progress");
     expect(retry.headers["retry-after"]).toBe("1");
     store.open();
     const batchId = await first;
     expect(await createBatch(app, body, headers)).toBe(batchId);
     expect((await app.inject(V3)).json().data).toHaveLength(3);
+  });
+
+  it("sends no vendor hints by default, and HeyGen's hints with vendorHints", async () => {
+    const hinted = ["poll-after-ms", "retry-after", "link", "idempotency-replayed"];
+    const headers = { "idempotency-key": "launch-3" };
+    const post = (app: FastifyInstance) =>
+      app.inject({ method: "POST", url: `${V3}/batches`, payload: body, headers });
+    const { app: plain } = setup(options);
+    const created = await post(plain);
+    const batchId = created.json().data.batch_id as string;
+    const answers = [created, await post(plain), await plain.inject(`${V3}/batches/${batchId}`)];
+    for (const answer of answers) {
+      for (const header of hinted) expect(answer.headers[header]).toBeUndefined();
+    }
+
+    const { app, clock } = setup({ ...options, vendorHints: true });
+    const first = await post(app);
+    const [head] = (await app.inject(V3)).json().data as Array<{ id: string }>;
+    expect(first.headers["poll-after-ms"]).toBe("10010");
+    expect(first.headers.link).toBe(`<${V3}/${head!.id}>; rel="long-poll"; max-wait="60"`);
+    expect((await post(app)).headers["idempotency-replayed"]).toBe("true");
+    clock.advance(4_000);
+    const read = await app.inject(`${V3}/batches/${first.json().data.batch_id}`);
+    expect(Number(read.headers["poll-after-ms"])).toBeLessThan(10_010);
+    expect(read.headers["retry-after"]).toBe(
+      String(Math.ceil(Number(read.headers["poll-after-ms"]) / 1_000)),
+    );
+    clock.advance(10_000);
+    const done = await app.inject(`${V3}/batches/${first.json().data.batch_id}`);
+    expect(done.json().data.status).toBe("completed");
+    expect(done.headers["poll-after-ms"]).toBeUndefined();
   });
 
   it("refuses more than 100 items, unknown fields and missing payloads with 400", async () => {

@@ -83,11 +83,7 @@ describe("HeyGen's webhook endpoints", () => {
     });
     // HeyGen's endpoints are HeyGen's: our own API neither lists nor reads them.
     expect((await app.inject("/webhooks")).json()).toEqual({ data: [] });
-    expectError(
-      await app.inject(`/webhooks/${endpoint.endpoint_id}`),
-      404,
-      "webhook_not_found",
-    );
+    expectError(await app.inject(`/webhooks/${endpoint.endpoint_id}`), 404, "webhook_not_found");
     const own = await register(app, { url: RECEIVER });
     expect((await app.inject(ENDPOINTS)).json().data).toHaveLength(1);
     expectHeygenError(

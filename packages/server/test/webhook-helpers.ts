@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
 import { buildApp, type AppOptions } from "../src/index.js";
 import { appInternals } from "../src/internals.js";
-import { fakeClock, settle, type FakeClock } from "./helpers.js";
+import { checkHeygenAnswers, fakeClock, settle, type FakeClock } from "./helpers.js";
 
 /** One request the app sent, as the receiver would see it. */
 export interface Sent {
@@ -68,6 +68,7 @@ export function webhookApp(
     webhookRandom: () => 0,
     ...options,
   });
+  checkHeygenAnswers(app);
   onTestFinished(() => app.close());
   return { app, clock, sent: receiver.sent };
 }

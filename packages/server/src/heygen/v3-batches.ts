@@ -1,8 +1,10 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError } from "../errors.js";
+import { retryAfterSeconds } from "../jobs/hints.js";
 import type { BatchItem, JobRecord } from "../jobs/record.js";
-import type { CreateJobInput } from "../jobs/service.js";
 import { ownerOf } from "../plugins/auth.js";
+import { pollHintFor } from "../routes/job-reply.js";
+import { setVendorHints } from "../vendor/hints.js";
 import type { HeygenRouteOptions } from "./index.js";
 import {
   batchIdOf,
@@ -241,6 +243,8 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         batch: { id: batchId, index: 0 },
         batchHead: { ...record.batchHead!, items: made },
       }));
+      // As a single creation does for its first language: hints on the batch's first item.
+      setVendorHints(reply, head, `/v3/video-translations/${head.record.id}`, hints);
       return { data: { batch_id: batchId } };
     },
   );
@@ -253,7 +257,8 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         description:
           "The batch's status (`processing` while any item is queued or processing, then " +
           "`failed` if every item failed, else `completed`), its counts by status, and a page " +
-          "of its items (`limit`, 1 to 100, default 100; `token`).",
+          "of its items (`limit`, 1 to 100, default 100; `token`). With VENDOR_HINTS=1, a batch " +
+          "with pending items carries `Poll-After-Ms` and `Retry-After` for the soonest.",
         tags: ["heygen-v3"],
         params: {
           type: "object",
@@ -272,7 +277,7 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
       },
       preValidation: async (request) => coerceLimit(request),
     },
-    async (request) => {
+    async (request, reply) => {
       const { batch_id: batchId } = request.params;
       const { limit = MAX_BATCH_ITEMS, token } = request.query;
       const owner = ownerOf(request);
@@ -286,7 +291,9 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
       for (const record of await service.findMany(itemJobIds(head), owner)) {
         if (record !== undefined) jobs.set(record.id, record);
       }
-      const items = batchItemViews(head, jobs, service.now());
+      const now = service.now();
+      const items = batchItemViews(head, jobs, now);
+      if (hints.enabled) setBatchPollHint(reply, [...jobs.values()], now);
       const start = token === undefined ? 0 : readToken(token, items.length);
       const end = start + limit;
       const counts = { queued: 0, processing: 0, completed: 0, failed: 0 };
@@ -307,6 +314,15 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
     },
   );
 };
+
+/** With hints on, while any item is pending: when the soonest of them is worth polling again. */
+function setBatchPollHint(reply: FastifyReply, jobs: readonly JobRecord[], now: number): void {
+  const hints = jobs.flatMap((record) => pollHintFor(record, now) ?? []);
+  if (hints.length === 0) return;
+  const hint = Math.min(...hints);
+  reply.header("poll-after-ms", String(hint));
+  reply.header("retry-after", String(retryAfterSeconds(hint)));
+}
 
 /** Tokens are opaque to clients: base64url of the next item's index. */
 function pageToken(start: number): string {
