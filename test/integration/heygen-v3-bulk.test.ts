@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TranslationStatusClient } from "@translation-status/client";
+import { expectHeygenError } from "../support/heygen-error.js";
 import { simulator } from "../support/servers.js";
 
 // Every answer here is also checked against HeyGen's own spec when the file ends (servers.ts).
@@ -105,17 +106,11 @@ describe("HeyGen v3 batches, bulk statuses and listing over real HTTP", () => {
     expect(renamed.body.data).toMatchObject({ id: ids[0], title: "Renamed", status: "pending" });
     const deleted = await call(server.url, "DELETE", `${V3}/${ids[0]}`);
     expect(deleted).toEqual({ status: 200, body: { data: { id: ids[0] } } });
-    expect((await call(server.url, "GET", `${V3}/${ids[0]}`)).status).toBe(404);
-    const again = await call(server.url, "DELETE", `${V3}/${ids[0]}`);
-    expect(again).toEqual({
-      status: 404,
-      body: { error: { code: "not_found", message: expect.any(String) } },
-    });
+    expectHeygenError(await call(server.url, "GET", `${V3}/${ids[0]}`), 404, "not_found");
+    expectHeygenError(await call(server.url, "DELETE", `${V3}/${ids[0]}`), 404, "not_found");
 
     const languages = await call(server.url, "GET", `${V3}/languages`);
     expect(languages.body.data.languages).toContain("French");
-    const bad = await call(server.url, "GET", `${V3}/statuses`);
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe("validation_error");
+    expectHeygenError(await call(server.url, "GET", `${V3}/statuses`), 400, "validation_error");
   });
 });

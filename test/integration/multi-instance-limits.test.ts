@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobView, RunningServer, StartServerOptions } from "@translation-status/server";
+import { expectHeygenError } from "../support/heygen-error.js";
 import { REDIS_URL, redisStorage } from "../support/redis.js";
 import { simulator } from "../support/servers.js";
 
@@ -75,7 +76,7 @@ describe.skipIf(REDIS_URL === undefined)("limits held by several servers on one 
         error?: { code: string };
       };
       if (answer.status === 200) made.add(json.data!.video_translation_ids.join());
-      else expect([answer.status, json.error?.code]).toEqual([409, "request_in_progress"]);
+      else expectHeygenError({ status: answer.status, body: json }, 409, "request_in_progress");
     }
     expect(made.size).toBe(1);
     const ids = [...made][0]!.split(",");

@@ -84,7 +84,7 @@ export function setup(options: AppOptions = {}): { app: FastifyInstance; clock: 
  * Checks every JSON answer the app gives on HeyGen's v3 paths against HeyGen's spec once the
  * test ends: a body the spec refuses fails the test, naming the request and the schema error.
  */
-function checkHeygenAnswers(app: FastifyInstance): void {
+export function checkHeygenAnswers(app: FastifyInstance): void {
   const answers: HeygenAnswer[] = [];
   app.addHook("onSend", async (request, reply, payload) => {
     const json = String(reply.getHeader("content-type") ?? "").startsWith("application/json");

@@ -1,8 +1,10 @@
+import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { MemoryJobStore, type JobRecord } from "../src/index.js";
 import { batchItemViews } from "../src/heygen/batch.js";
-import { expectError, setup, START } from "./helpers.js";
+import { expectHeygenError } from "../../../test/support/heygen-error.js";
+import { expectError, setup, START, until } from "./helpers.js";
 
 const V3 = "/v3/video-translations";
 const video = { type: "url", url: "https://example.com/a.mp4" };
@@ -45,6 +47,27 @@ class CountingStore extends MemoryJobStore {
   override async getMany(ids: readonly string[]) {
     this.reads.getMany++;
     return super.getMany(ids);
+  }
+}
+
+/** A job store that, once told, holds every insert after the first `n` until `open()`. */
+class GatedStore extends MemoryJobStore {
+  #left = Number.POSITIVE_INFINITY;
+  #gate: Promise<void> | undefined;
+  held = false;
+  open: () => void = () => {};
+
+  holdAfter(n: number): void {
+    this.#left = n;
+    this.#gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  override async insert(record: JobRecord): Promise<void> {
+    if (this.#left-- <= 0) {
+      this.held = true;
+      await this.#gate;
+    }
+    return super.insert(record);
   }
 }
 
@@ -145,9 +168,9 @@ describe("GET /v3/video-translations/statuses", () => {
 
   it("refuses no ids, more than 100 translations, and unknown parameters with 400", async () => {
     const { app } = setup(options);
-    expectError(await app.inject(`${V3}/statuses`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}/statuses`), 400, "validation_error");
     const many = Array.from({ length: 101 }, (_, i) => `job_${i}`).join(",");
-    const message = expectError(
+    const message = expectHeygenError(
       await app.inject(`${V3}/statuses?video_translation_ids=${many}`),
       400,
       "validation_error",
@@ -158,12 +181,12 @@ describe("GET /v3/video-translations/statuses", () => {
         { video, output_languages: Array.from({ length: 100 }, (_, i) => `L${i}`) },
       ],
     });
-    expectError(
+    expectHeygenError(
       await app.inject(`${V3}/statuses?batch_ids=${batchId}&video_translation_ids=job_1`),
       400,
       "validation_error",
     );
-    expectError(await app.inject(`${V3}/statuses?ids=job_1`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}/statuses?ids=job_1`), 400, "validation_error");
   });
 });
 
@@ -186,12 +209,12 @@ describe("GET /v3/video-translations", () => {
   it("refuses a token it did not issue and a limit out of range with 400", async () => {
     const { app } = setup(options);
     await createV3(app);
-    expect(expectError(await app.inject(`${V3}?token=bogus`), 400, "validation_error")).toContain(
-      "token",
-    );
-    expectError(await app.inject(`${V3}?limit=0`), 400, "validation_error");
-    expectError(await app.inject(`${V3}?limit=101`), 400, "validation_error");
-    expectError(await app.inject(`${V3}?limit=ten`), 400, "validation_error");
+    expect(
+      expectHeygenError(await app.inject(`${V3}?token=bogus`), 400, "validation_error"),
+    ).toContain("token");
+    expectHeygenError(await app.inject(`${V3}?limit=0`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}?limit=101`), 400, "validation_error");
+    expectHeygenError(await app.inject(`${V3}?limit=ten`), 400, "validation_error");
   });
 });
 
@@ -213,15 +236,15 @@ describe("PATCH and DELETE /v3/video-translations/{id}", () => {
     const { app } = setup(options);
     const id = await createV3(app);
     const patch = (url: string, payload: object) => app.inject({ method: "PATCH", url, payload });
-    expectError(await patch(`${V3}/${id}`, {}), 400, "validation_error");
+    expectHeygenError(await patch(`${V3}/${id}`, {}), 400, "validation_error");
     expect(
-      expectError(
+      expectHeygenError(
         await patch(`${V3}/${id}`, { title: "x", mode: "speed" }),
         400,
         "validation_error",
       ),
     ).toContain('"mode"');
-    expectError(await patch(`${V3}/job_unknown`, { title: "x" }), 404, "not_found");
+    expectHeygenError(await patch(`${V3}/job_unknown`, { title: "x" }), 404, "not_found");
   });
 
   it("cancels a pending translation, then no API finds it", async () => {
@@ -232,14 +255,14 @@ describe("PATCH and DELETE /v3/video-translations/{id}", () => {
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json()).toEqual({ data: { id } });
 
-    expectError(await app.inject(`${V3}/${id}`), 404, "job_not_found");
+    expectHeygenError(await app.inject(`${V3}/${id}`), 404, "not_found");
     expectError(await app.inject(`/jobs/${id}`), 404, "job_not_found");
     expect(await statuses(app, `video_translation_ids=${id}`)).toEqual([
       { video_id: id, status: "not_found", error: null },
     ]);
     const listed = (await app.inject(V3)).json().data.map((item: { id: string }) => item.id);
     expect(listed).toEqual([other]);
-    expectError(await app.inject({ method: "DELETE", url: `${V3}/${id}` }), 404, "not_found");
+    expectHeygenError(await app.inject({ method: "DELETE", url: `${V3}/${id}` }), 404, "not_found");
   });
 
   it("deletes a finished translation too", async () => {
@@ -310,7 +333,11 @@ describe("HeyGen v3 batches", () => {
     const rest = await read(`?limit=2&token=${page.next_token}`);
     expect(rest.items.map((item: { item_index: number }) => item.item_index)).toEqual([2]);
     expect(rest).toMatchObject({ has_more: false, next_token: null });
-    expectError(await app.inject(`${V3}/batches/${batchId}?token=bogus`), 400, "validation_error");
+    expectHeygenError(
+      await app.inject(`${V3}/batches/${batchId}?token=bogus`),
+      400,
+      "validation_error",
+    );
   });
 
   it("is failed once every item failed", async () => {
@@ -348,7 +375,8 @@ describe("HeyGen v3 batches", () => {
     });
     expect(again.statusCode).toBe(202);
     expect(again.json()).toEqual({ data: { batch_id: first } });
-    expect(again.headers["idempotency-replayed"]).toBe("true");
+    // HeyGen sends no replay header; the simulator's extensions are off by default.
+    expect(again.headers["idempotency-replayed"]).toBeUndefined();
     expect((await app.inject(V3)).json().data).toHaveLength(3);
     // The key is the batch endpoint's own: a single creation with it makes a new job.
     const single = await app.inject({
@@ -358,6 +386,87 @@ describe("HeyGen v3 batches", () => {
       payload: { video, output_languages: ["French"] },
     });
     expect(single.headers["idempotency-replayed"]).toBeUndefined();
+  });
+
+  it("replays the batch for another body with a warning, and takes HeyGen's keys only", async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const { app } = setup({ ...options, logger: { level: "warn", stream } });
+    const headers = { "idempotency-key": "launch:1" };
+    const first = await createBatch(app, body, headers);
+    expect(lines).toEqual([]);
+    const other = { video_translations: [{ video, output_languages: ["Italian"] }] };
+    expect(await createBatch(app, other, headers)).toBe(first);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, idempotencyKey: "launch:1" });
+    expect((await app.inject(V3)).json().data).toHaveLength(3);
+    for (const key of ["has space", "slash/key", "x".repeat(256)]) {
+      const refused = await app.inject({
+        method: "POST",
+        url: `${V3}/batches`,
+        payload: body,
+        headers: { "idempotency-key": key },
+      });
+      expectHeygenError(refused, 400, "validation_error");
+      expect(refused.json().error.param).toBe("Idempotency-Key");
+    }
+  });
+
+  it("answers 409 request_in_progress while the batch's items are being made", async () => {
+    const store = new GatedStore();
+    const { app } = setup({ ...options, store });
+    const headers = { "idempotency-key": "launch-2" };
+    store.holdAfter(1);
+    const first = createBatch(app, body, headers);
+    await until(() => store.held);
+    const retry = await app.inject({
+      method: "POST",
+      url: `${V3}/batches`,
+      payload: body,
+      headers,
+    });
+    expectHeygenError(retry, 409, "request_in_progress");
+    expect(retry.headers["retry-after"]).toBe("1");
+    store.open();
+    const batchId = await first;
+    expect(await createBatch(app, body, headers)).toBe(batchId);
+    expect((await app.inject(V3)).json().data).toHaveLength(3);
+  });
+
+  it("sends no vendor hints by default, and HeyGen's hints with vendorHints", async () => {
+    const hinted = ["poll-after-ms", "retry-after", "link", "idempotency-replayed"];
+    const headers = { "idempotency-key": "launch-3" };
+    const post = (app: FastifyInstance) =>
+      app.inject({ method: "POST", url: `${V3}/batches`, payload: body, headers });
+    const { app: plain } = setup(options);
+    const created = await post(plain);
+    const batchId = created.json().data.batch_id as string;
+    const answers = [created, await post(plain), await plain.inject(`${V3}/batches/${batchId}`)];
+    for (const answer of answers) {
+      for (const header of hinted) expect(answer.headers[header]).toBeUndefined();
+    }
+
+    const { app, clock } = setup({ ...options, vendorHints: true });
+    const first = await post(app);
+    const [head] = (await app.inject(V3)).json().data as Array<{ id: string }>;
+    expect(first.headers["poll-after-ms"]).toBe("10010");
+    expect(first.headers.link).toBe(`<${V3}/${head!.id}>; rel="long-poll"; max-wait="60"`);
+    expect((await post(app)).headers["idempotency-replayed"]).toBe("true");
+    clock.advance(4_000);
+    const read = await app.inject(`${V3}/batches/${first.json().data.batch_id}`);
+    expect(Number(read.headers["poll-after-ms"])).toBeLessThan(10_010);
+    expect(read.headers["retry-after"]).toBe(
+      String(Math.ceil(Number(read.headers["poll-after-ms"]) / 1_000)),
+    );
+    clock.advance(10_000);
+    const done = await app.inject(`${V3}/batches/${first.json().data.batch_id}`);
+    expect(done.json().data.status).toBe("completed");
+    expect(done.headers["poll-after-ms"]).toBeUndefined();
   });
 
   it("refuses more than 100 items, unknown fields and missing payloads with 400", async () => {
@@ -370,22 +479,22 @@ describe("HeyGen v3 batches", () => {
         { video, output_languages: languages(41) },
       ],
     });
-    expect(expectError(tooMany, 400, "validation_error")).toMatch(/101 items.*at most 100/);
+    expect(expectHeygenError(tooMany, 400, "validation_error")).toMatch(/101 items.*at most 100/);
     const unknown = await post({
       video_translations: [{ video, output_languages: ["French"], x: 1 }],
     });
-    expect(expectError(unknown, 400, "validation_error")).toContain('"x"');
-    expectError(await post({ video_translations: [] }), 400, "validation_error");
-    expectError(await post({}), 400, "validation_error");
+    expect(expectHeygenError(unknown, 400, "validation_error")).toContain('"x"');
+    expectHeygenError(await post({ video_translations: [] }), 400, "validation_error");
+    expectHeygenError(await post({}), 400, "validation_error");
     expect((await app.inject(V3)).json().data).toEqual([]);
   });
 
   it("answers 404 not_found for an unknown batch, or a job's id in a batch's clothes", async () => {
     const { app } = setup(options);
     const id = await createV3(app);
-    expectError(await app.inject(`${V3}/batches/batch_unknown`), 404, "not_found");
-    expectError(await app.inject(`${V3}/batches/nonsense`), 404, "not_found");
-    expectError(
+    expectHeygenError(await app.inject(`${V3}/batches/batch_unknown`), 404, "not_found");
+    expectHeygenError(await app.inject(`${V3}/batches/nonsense`), 404, "not_found");
+    expectHeygenError(
       await app.inject(`${V3}/batches/batch_${id.slice("job_".length)}`),
       404,
       "not_found",

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { HEYGEN_V3_EVENT_NAMES } from "../src/heygen/webhooks/event-types.js";
-import type { LightMyRequestResponse } from "fastify";
+import { expectHeygenError } from "../../../test/support/heygen-error.js";
 import { createJob, expectError, type FakeClock } from "./helpers.js";
 import { advance, register, webhookApp, type Sent } from "./webhook-helpers.js";
 
@@ -389,16 +389,3 @@ describe("HeyGen's list of events sent", () => {
     });
   });
 });
-
-/** Asserts the status and HeyGen v3's error envelope (code, message, doc_url, maybe param). */
-function expectHeygenError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode).toBe(status);
-  const { error } = response.json<{ error: Record<string, unknown> }>();
-  expect(error).toMatchObject({ code, message: expect.any(String), doc_url: expect.any(String) });
-  expect(
-    Object.keys(error)
-      .filter((key) => key !== "param")
-      .sort(),
-  ).toEqual(["code", "doc_url", "message"]);
-  return error.message as string;
-}

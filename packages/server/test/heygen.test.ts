@@ -8,6 +8,7 @@ import {
   type IdempotencyRecord,
   type JobRecord,
 } from "../src/index.js";
+import { expectHeygenError } from "../../../test/support/heygen-error.js";
 import { createJob, injectOnClock, settle, setup, START } from "./helpers.js";
 
 const v2Body = { video_url: "https://example.com/a.mp4", output_language: "Spanish" };
@@ -171,15 +172,7 @@ describe("HeyGen v2 routes", () => {
       error: { code: "internal_error", message: expect.any(String) },
       data: null,
     });
-    const v3 = await app.inject(`/v3/video-translations/${job.id}`);
-    expect(v3.statusCode).toBe(500);
-    expect(v3.json()).toEqual({
-      error: {
-        code: "internal_error",
-        message: expect.any(String),
-        doc_url: "https://developers.heygen.com/docs/error-codes#internal-error",
-      },
-    });
+    expectHeygenError(await app.inject(`/v3/video-translations/${job.id}`), 500, "internal_error");
     // Another job, without overrides, reads fine.
     const calm = await createJob(app);
     expect((await app.inject(`/v2/video_translate/${calm.id}`)).statusCode).toBe(200);
@@ -225,7 +218,6 @@ describe("HeyGen v2 routes", () => {
 });
 
 const V3 = "/v3/video-translations";
-const DOCS = "https://developers.heygen.com/docs/error-codes";
 
 /** Every field of HeyGen's v3 request schema, as its documentation describes them. */
 const everyField = {
@@ -364,23 +356,16 @@ describe("HeyGen v3 creation", () => {
   it("refuses an undocumented field with 400 validation_error naming it", async () => {
     const { app } = setup();
     const response = await create(app, { ...everyField, pendingDurationMs: 1 });
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({
-      error: {
-        code: "validation_error",
-        message: 'body has unknown field "pendingDurationMs"',
-        param: "pendingDurationMs",
-        doc_url: `${DOCS}#validation-error`,
-      },
-    });
+    expect(expectHeygenError(response, 400, "validation_error")).toBe(
+      'body has unknown field "pendingDurationMs"',
+    );
+    expect(response.json().error.param).toBe("pendingDurationMs");
     const nested = await create(app, {
       ...everyField,
       stock_voice_config: { use_stock_voice: true, voice: "x" },
     });
-    expect(nested.json().error).toMatchObject({
-      code: "validation_error",
-      param: "stock_voice_config.voice",
-    });
+    expectHeygenError(nested, 400, "validation_error");
+    expect(nested.json().error.param).toBe("stock_voice_config.voice");
   });
 
   it.each([
@@ -397,8 +382,7 @@ describe("HeyGen v3 creation", () => {
   ])("refuses %j with 400 validation_error about %s", async (change, param) => {
     const { app } = setup();
     const response = await create(app, { ...everyField, ...change });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe("validation_error");
+    expectHeygenError(response, 400, "validation_error");
     expect(response.json().error.param).toMatch(new RegExp(`^${param}`));
   });
 
@@ -422,21 +406,15 @@ describe("HeyGen v3 creation", () => {
 
   it("answers 404 not_found, and 429 rate_limit_exceeded past the concurrency limit", async () => {
     const { app } = setup({ maxConcurrentJobs: 2, pendingDurationMs: 60_000 });
-    const missing = await app.inject(`${V3}/job_nope`);
-    expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({
-      error: { code: "not_found", message: expect.any(String), doc_url: `${DOCS}#not-found` },
-    });
+    expectHeygenError(await app.inject(`${V3}/job_nope`), 404, "not_found");
     const body = { video: everyField.video, output_languages: ["French", "German"] };
     expect((await create(app, body)).statusCode).toBe(200);
     const full = await create(app, { ...body, output_languages: ["Italian"] });
-    expect(full.statusCode).toBe(429);
+    expectHeygenError(full, 429, "rate_limit_exceeded");
     expect(full.headers["retry-after"]).toBeDefined();
-    expect(full.json().error.code).toBe("rate_limit_exceeded");
     // More languages than may ever be pending at once: never, so 400 rather than 429.
     const tooMany = await create(app, { ...body, output_languages: ["a", "b", "c"] });
-    expect(tooMany.statusCode).toBe(400);
-    expect(tooMany.json().error.code).toBe("validation_error");
+    expectHeygenError(tooMany, 400, "validation_error");
     // All or none: the refused requests made no job.
     expect((await app.inject("/jobs")).json().data).toHaveLength(2);
   });
@@ -446,15 +424,10 @@ describe("HeyGen v3 creation", () => {
     const body = { video: everyField.video, output_languages: ["French"] };
     expect((await create(app, body)).statusCode).toBe(200);
     const limited = await create(app, body);
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json().error).toMatchObject({
-      code: "rate_limit_exceeded",
-      doc_url: `${DOCS}#rate-limit-exceeded`,
-    });
+    expectHeygenError(limited, 429, "rate_limit_exceeded");
     const { app: small } = setup({ bodyLimit: 1_024 });
     const large = await create(small, { ...body, title: "x".repeat(2_000) });
-    expect(large.statusCode).toBe(413);
-    expect(large.json().error.code).toBe("payload_too_large");
+    expectHeygenError(large, 413, "payload_too_large");
   });
 });
 
@@ -507,9 +480,8 @@ describe("HeyGen v3 idempotency", () => {
     const first = create(app, body, "k-1");
     await settle();
     const retry = await create(app, body, "k-1");
-    expect(retry.statusCode).toBe(409);
+    expectHeygenError(retry, 409, "request_in_progress");
     expect(retry.headers["retry-after"]).toBe("1");
-    expect(retry.json().error).toMatchObject({ code: "request_in_progress" });
     idempotencyStore.open();
     expect((await first).statusCode).toBe(200);
     expect(idsOf(await create(app, body, "k-1"))).toEqual(idsOf(await first));
@@ -520,11 +492,8 @@ describe("HeyGen v3 idempotency", () => {
     expect((await create(app, body, "order_42-a:b.c")).statusCode).toBe(200);
     for (const key of ["has space", "slash/key", "é", "x".repeat(256)]) {
       const response = await create(app, body, key);
-      expect(response.statusCode).toBe(400);
-      expect(response.json().error).toMatchObject({
-        code: "validation_error",
-        param: "Idempotency-Key",
-      });
+      expectHeygenError(response, 400, "validation_error");
+      expect(response.json().error.param).toBe("Idempotency-Key");
     }
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
 import { buildApp, type AppOptions } from "../src/index.js";
-import { fakeClock, settle, type FakeClock } from "./helpers.js";
+import { checkHeygenAnswers, fakeClock, settle, type FakeClock } from "./helpers.js";
 import { held } from "./observe.js";
 
 /** One request the app sent, as the receiver would see it. */
@@ -68,6 +68,7 @@ export function webhookApp(
     webhookRandom: () => 0,
     ...options,
   });
+  checkHeygenAnswers(app);
   onTestFinished(() => app.close());
   return { app, clock, sent: receiver.sent };
 }

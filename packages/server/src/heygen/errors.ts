@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
-import { ApiError, type ErrorCode } from "../errors.js";
+import { ApiError, ERROR_STATUS, type ErrorCode } from "../errors.js";
 import { rewriteErrorBodies, type ErrorBody } from "../plugins/error-envelope.js";
 
 /** HeyGen v2's error envelope: the error, and `data: null`, mirroring its success envelope. */
@@ -39,6 +39,12 @@ const CODES: Partial<Record<ErrorCode, string>> = {
 export function heygenCode(code: string, version: "v2" | "v3"): string {
   if (version === "v2" && code === "invalid_request") return "invalid_parameter";
   return CODES[code as ErrorCode] ?? code;
+}
+
+/** Every code a HeyGen route of `version` can answer: ours, each in HeyGen's words. */
+export function heygenCodes(version: "v2" | "v3"): string[] {
+  const codes = Object.keys(ERROR_STATUS).map((code) => heygenCode(code, version));
+  return [...new Set(codes)];
 }
 
 const DOCS = "https://developers.heygen.com/docs/error-codes";

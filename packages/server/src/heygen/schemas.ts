@@ -1,4 +1,5 @@
 import { errorBodySchema } from "../routes/schemas.js";
+import { heygenCodes } from "./errors.js";
 
 // JSON Schemas of the HeyGen-shaped routes: request validation, response serialization and the
 // API description. Field names, types and statuses follow HeyGen's own schemas (v3) and public
@@ -51,8 +52,14 @@ export const v3TranslationParamsSchema = {
   },
 } as const;
 
-/** `{ code, message }`: the same error object as our own envelope carries. */
-const errorShape = errorBodySchema.properties.error;
+/** `{ code, message }`, as our own envelope carries, in HeyGen v2's codes. */
+const v2ErrorShape = {
+  ...errorBodySchema.properties.error,
+  properties: {
+    ...errorBodySchema.properties.error.properties,
+    code: { type: "string", enum: heygenCodes("v2") },
+  },
+} as const;
 
 // ---- v2
 
@@ -71,7 +78,7 @@ export const v2CreateBodySchema = {
 export const v2ErrorSchema = {
   type: "object",
   required: ["error", "data"],
-  properties: { error: errorShape, data: { type: "null" } },
+  properties: { error: v2ErrorShape, data: { type: "null" } },
 } as const;
 
 export const v2CreatedSchema = {
@@ -228,8 +235,9 @@ export const v3ErrorSchema = {
     error: {
       type: "object",
       required: ["code", "message", "doc_url"],
+      additionalProperties: false,
       properties: {
-        code: { type: "string" },
+        code: { type: "string", enum: heygenCodes("v3") },
         message: { type: "string" },
         param: { type: "string", description: "The request field at fault" },
         doc_url: { type: "string" },

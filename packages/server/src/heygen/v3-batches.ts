@@ -1,8 +1,10 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError } from "../errors.js";
-import { readIdempotencyKey } from "../jobs/idempotency.js";
+import { retryAfterSeconds } from "../jobs/hints.js";
 import type { BatchItem, JobRecord } from "../jobs/record.js";
 import { ownerOf } from "../auth/caller.js";
+import { pollHintFor } from "../routes/job-reply.js";
+import { setVendorHints } from "../vendor/hints.js";
 import type { HeygenRouteOptions } from "./index.js";
 import {
   batchIdOf,
@@ -16,11 +18,16 @@ import { v3CreateBodySchema, v3CreateHeadersSchema } from "./schemas.js";
 import { coerceLimit } from "./query.js";
 import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";
 import { heygenCode } from "./errors.js";
+import { heygenIdempotency, readHeygenKey } from "./idempotency.js";
 import { batchItemSchema } from "./v3-item-schemas.js";
 import { v3Input, withoutNulls, type V3CreateBody } from "./v3-routes.js";
 import type { VideoTiming } from "./video-length.js";
 
 const PATH = "/v3/video-translations/batches";
+const CREATE = heygenIdempotency(`POST ${PATH}`);
+// How long a batch whose items are still being made holds its key: a retry in that time gets 409
+// `request_in_progress`; past it (a server stopped mid-batch) the batch is replayed as it is.
+const MAKING_HOLD_MS = 30_000;
 
 /** One payload of a batch: the body of `POST /v3/video-translations`. */
 interface V3Payload {
@@ -138,7 +145,7 @@ const batchSchema = {
  */
 export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async (
   app,
-  { service, timing },
+  { service, hints, timing },
 ) => {
   app.post<{ Body: BatchBody }>(
     PATH,
@@ -147,18 +154,20 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         summary: "Create a batch of video translations (HeyGen v3 shape)",
         description:
           "Each payload is a `POST /v3/video-translations` body; each of its output languages " +
-          "is one item, 100 items at most. 202 with the `batch_id`. With an `Idempotency-Key`, " +
-          "a retry gets the same batch.",
+          "is one item, 100 items at most. 202 with the `batch_id`. With an `Idempotency-Key` " +
+          "(`[A-Za-z0-9_\\-:.]`, 1 to 255, its own per endpoint), a retry gets the same batch, " +
+          "even with another body; a retry while the batch is still being made gets 409 " +
+          "`request_in_progress`.",
         tags: ["heygen-v3"],
         headers: v3CreateHeadersSchema,
         body: batchBodySchema,
         response: {
           202: batchCreatedSchema,
-          ...heygenErrorResponses(v3ErrorSchema, 400, 409, 413, 415, 422),
+          ...heygenErrorResponses(v3ErrorSchema, 400, 409, 413, 415),
         },
       },
       preValidation: async (request) => {
-        readIdempotencyKey(request.headers["idempotency-key"]);
+        readHeygenKey(request.headers["idempotency-key"]);
       },
     },
     async (request, reply) => {
@@ -173,27 +182,46 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         );
       }
       const owner = ownerOf(request);
-      const key = readIdempotencyKey(request.headers["idempotency-key"]);
-      // The first item holds the batch; its creation alone carries the key (kept apart from
-      // single creations' keys), so a retry finds the batch without making anything.
+      const key = readHeygenKey(request.headers["idempotency-key"]);
+      // The first item holds the batch; its creation alone carries the key, so a retry finds
+      // the batch without making anything. Its fingerprint covers the first item and the batch's
+      // own fields and size: another body is told apart there.
       const [first, ...rest] = items;
-      const head = await service.create(
-        {
-          ...itemInput(first!.payload, first!.language, timing),
-          batchHead: {
-            total: items.length,
-            ...(title != null && { title }),
-            ...(callback_url != null && { callbackUrl: callback_url }),
+      const created = await service.createAll(
+        [
+          {
+            ...itemInput(first!.payload, first!.language, timing),
+            batchHead: {
+              total: items.length,
+              ...(title != null && { title }),
+              ...(callback_url != null && { callbackUrl: callback_url }),
+            },
           },
-        },
-        { owner, idempotencyKey: key === undefined ? undefined : `batches:${key}` },
+        ],
+        { owner, idempotencyKey: key, idempotency: CREATE },
       );
+      const head = created.jobs[0]!;
       const batchId = batchIdOf(head.record.id);
-      reply.code(202);
-      if (head.replayed) {
-        reply.header("idempotency-replayed", "true");
+      if (created.replayed) {
+        const making = head.record.batchHead?.items === undefined;
+        if (making && service.now() - head.record.createdAt < MAKING_HOLD_MS) {
+          throw new ApiError(
+            "request_in_progress",
+            "A request with this Idempotency-Key is still being processed; retry in 1 s",
+            { headers: { "retry-after": "1" } },
+          );
+        }
+        if (created.bodyDiffers) {
+          request.log.warn(
+            { idempotencyKey: key },
+            "Idempotency-Key reused with another body: the first request's answer is replayed",
+          );
+        }
+        reply.code(202);
+        if (hints.enabled) reply.header("idempotency-replayed", "true");
         return { data: { batch_id: batchId } };
       }
+      reply.code(202);
       const made: BatchItem[] = [{ jobId: head.record.id }];
       for (const [offset, { payload, language }] of rest.entries()) {
         const batch = { id: batchId, index: offset + 1 };
@@ -215,6 +243,8 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         batch: { id: batchId, index: 0 },
         batchHead: { ...record.batchHead!, items: made },
       }));
+      // As a single creation does for its first language: hints on the batch's first item.
+      setVendorHints(reply, head, `/v3/video-translations/${head.record.id}`, hints);
       return { data: { batch_id: batchId } };
     },
   );
@@ -227,7 +257,8 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
         description:
           "The batch's status (`processing` while any item is queued or processing, then " +
           "`failed` if every item failed, else `completed`), its counts by status, and a page " +
-          "of its items (`limit`, 1 to 100, default 100; `token`).",
+          "of its items (`limit`, 1 to 100, default 100; `token`). With VENDOR_HINTS=1, a batch " +
+          "with pending items carries `Poll-After-Ms` and `Retry-After` for the soonest.",
         tags: ["heygen-v3"],
         params: {
           type: "object",
@@ -246,7 +277,7 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
       },
       preValidation: async (request) => coerceLimit(request),
     },
-    async (request) => {
+    async (request, reply) => {
       const { batch_id: batchId } = request.params;
       const { limit = MAX_BATCH_ITEMS, token } = request.query;
       const owner = ownerOf(request);
@@ -260,7 +291,9 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
       for (const record of await service.findMany(itemJobIds(head), owner)) {
         if (record !== undefined) jobs.set(record.id, record);
       }
-      const items = batchItemViews(head, jobs, service.now());
+      const now = service.now();
+      const items = batchItemViews(head, jobs, now);
+      if (hints.enabled) setBatchPollHint(reply, [...jobs.values()], now);
       const start = token === undefined ? 0 : readToken(token, items.length);
       const end = start + limit;
       const counts = { queued: 0, processing: 0, completed: 0, failed: 0 };
@@ -281,6 +314,15 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
     },
   );
 };
+
+/** With hints on, while any item is pending: when the soonest of them is worth polling again. */
+function setBatchPollHint(reply: FastifyReply, jobs: readonly JobRecord[], now: number): void {
+  const hints = jobs.flatMap((record) => pollHintFor(record, now) ?? []);
+  if (hints.length === 0) return;
+  const hint = Math.min(...hints);
+  reply.header("poll-after-ms", String(hint));
+  reply.header("retry-after", String(retryAfterSeconds(hint)));
+}
 
 /** Tokens are opaque to clients: base64url of the next item's index. */
 function pageToken(start: number): string {
