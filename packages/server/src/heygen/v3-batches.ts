@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError } from "../errors.js";
+import { JobServiceError } from "../jobs/errors.js";
+import { describeError } from "../plugins/error-handler.js";
 import { retryAfterSeconds } from "../jobs/hints.js";
 import type { BatchItem, JobRecord } from "../jobs/record.js";
 import { ownerOf } from "../auth/caller.js";
@@ -232,10 +234,10 @@ export const heygenV3BatchRoutes: FastifyPluginAsync<HeygenRouteOptions> = async
           );
           made.push({ jobId: created.record.id });
         } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          made.push({
-            error: { code: heygenCode(error.code, "v3"), message: error.message },
-          });
+          if (!(error instanceof ApiError || error instanceof JobServiceError)) throw error;
+          // The item fails with what its own request would have been answered.
+          const { code, message } = describeError(error, request);
+          made.push({ error: { code: heygenCode(code, "v3"), message } });
         }
       }
       await service.revise(head.record.id, owner, (record) => ({

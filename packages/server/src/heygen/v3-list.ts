@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ApiError } from "../errors.js";
+import { InvalidInputError } from "../jobs/errors.js";
 import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
 import { v3StatusSchema } from "./schemas.js";
@@ -65,7 +66,7 @@ export const heygenV3ListRoutes: FastifyPluginAsync<HeygenRouteOptions> = async 
           ...(token !== undefined && { cursor: token }),
         })
         .catch((error: unknown) => {
-          throw error instanceof ApiError && error.code === "invalid_request"
+          throw error instanceof InvalidInputError && error.field === "cursor"
             ? new ApiError("invalid_request", "query.token is not a token this server issued")
             : error;
         });
