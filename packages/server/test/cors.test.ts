@@ -24,6 +24,21 @@ const list = (header: string | string[] | number | undefined) =>
     .map((name) => name.trim().toLowerCase());
 
 describe("CORS, by default", () => {
+  it("allows in a preflight every method a route of the app answers", async () => {
+    const app = buildApp({ logger: false, dashboardDir: false });
+    const methods = new Set<string>();
+    app.addHook("onRoute", (route) => {
+      for (const method of [route.method].flat()) methods.add(method.toLowerCase());
+    });
+    await app.ready();
+    const response = await app.inject(preflight("/jobs", "POST", "content-type"));
+    await app.close();
+    const allowed = list(response.headers["access-control-allow-methods"]);
+    methods.delete("options");
+    expect(methods.has("patch")).toBe(true);
+    expect(allowed).toEqual(expect.arrayContaining([...methods]));
+  });
+
   it("answers a preflight from any origin with the methods and headers the client sends", async () => {
     // Auth on and every request faulted: a preflight meets neither.
     const { app } = setup({ apiKeys: [KEY], faultRate: 1, rateLimit: 1 });

@@ -43,7 +43,7 @@ export const CORS_EXPOSED_HEADERS = [
   "X-Injected-Fault",
 ] as const;
 
-const METHODS = ["GET", "HEAD", "POST", "DELETE"];
+const METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"];
 /** How long a browser may reuse a preflight's answer, in seconds. */
 const PREFLIGHT_MAX_AGE = 600;
 
