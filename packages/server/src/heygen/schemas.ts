@@ -318,6 +318,19 @@ export const v3StatusSchema = {
   },
 } as const;
 
+/** A page of HeyGen v3's lists: `data`, then `has_more` and the `next_token` that asks for more. */
+export function pageSchema<const Items>(items: Items) {
+  return {
+    type: "object",
+    required: ["data", "has_more", "next_token"],
+    properties: {
+      data: { type: "array", items },
+      has_more: { type: "boolean" },
+      next_token: { type: ["string", "null"] },
+    },
+  } as const;
+}
+
 /** The error answers of a route, plus those any route can give: 401, 429 and 500. */
 export function heygenErrorResponses<S>(schema: S, ...statuses: number[]): Record<number, S> {
   return Object.fromEntries([...statuses, 401, 429, 500].map((status) => [status, schema]));

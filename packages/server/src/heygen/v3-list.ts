@@ -3,9 +3,8 @@ import { ApiError } from "../errors.js";
 import { InvalidInputError } from "../jobs/errors.js";
 import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
-import { v3StatusSchema } from "./schemas.js";
 import { coerceLimit } from "./query.js";
-import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";
+import { heygenErrorResponses, pageSchema, v3ErrorSchema, v3StatusSchema } from "./schemas.js";
 import { toV3View } from "./v3-view.js";
 
 /** Translations per page unless `limit` says otherwise, and the most it may ask for. */
@@ -43,15 +42,7 @@ export const heygenV3ListRoutes: FastifyPluginAsync<HeygenRouteOptions> = async 
           },
         },
         response: {
-          200: {
-            type: "object",
-            required: ["data", "has_more", "next_token"],
-            properties: {
-              data: { type: "array", items: v3StatusSchema.properties.data },
-              has_more: { type: "boolean" },
-              next_token: { type: ["string", "null"] },
-            },
-          },
+          200: pageSchema(v3StatusSchema.properties.data),
           ...heygenErrorResponses(v3ErrorSchema, 400),
         },
       },

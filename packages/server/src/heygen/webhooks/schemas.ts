@@ -1,4 +1,4 @@
-import { heygenErrorResponses, v3ErrorSchema } from "../schemas.js";
+import { heygenErrorResponses, pageSchema, v3ErrorSchema } from "../schemas.js";
 import { MAX_WEBHOOK_URL_LENGTH } from "../../webhooks/url.js";
 import { HEYGEN_V3_EVENT_NAMES } from "./event-types.js";
 
@@ -119,22 +119,13 @@ const endpointSchema = {
   },
 } as const;
 
-const pageProperties = {
-  has_more: { type: "boolean" },
-  next_token: { type: ["string", "null"] },
-} as const;
-
 export const endpointAnswerSchema = {
   type: "object",
   required: ["data"],
   properties: { data: endpointSchema },
 } as const;
 
-export const endpointListSchema = {
-  type: "object",
-  required: ["data", "has_more", "next_token"],
-  properties: { data: { type: "array", items: endpointSchema }, ...pageProperties },
-} as const;
+export const endpointListSchema = pageSchema(endpointSchema);
 
 export const deletedSchema = {
   type: "object",
@@ -156,47 +147,27 @@ export const rotatedSchema = {
   },
 } as const;
 
-export const eventTypeListSchema = {
+export const eventTypeListSchema = pageSchema({
   type: "object",
-  required: ["data", "has_more", "next_token"],
-  properties: {
-    data: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["event_type", "description"],
-        properties: { event_type: { type: "string" }, description: { type: "string" } },
-      },
-    },
-    ...pageProperties,
-  },
-} as const;
+  required: ["event_type", "description"],
+  properties: { event_type: { type: "string" }, description: { type: "string" } },
+});
 
-export const eventListSchema = {
+export const eventListSchema = pageSchema({
   type: "object",
-  required: ["data", "has_more", "next_token"],
+  description: "An event sent to one of your endpoints.",
+  required: ["event_id", "event_type", "event_data", "created_at"],
   properties: {
-    data: {
-      type: "array",
-      items: {
-        type: "object",
-        description: "An event sent to one of your endpoints.",
-        required: ["event_id", "event_type", "event_data", "created_at"],
-        properties: {
-          event_id: { type: "string", description: "The webhook-id header it was sent with" },
-          event_type: { type: "string" },
-          event_data: {
-            type: "object",
-            additionalProperties: true,
-            description: "The payload's event_data, as sent",
-          },
-          created_at: { type: "string", format: "date-time" },
-        },
-      },
+    event_id: { type: "string", description: "The webhook-id header it was sent with" },
+    event_type: { type: "string" },
+    event_data: {
+      type: "object",
+      additionalProperties: true,
+      description: "The payload's event_data, as sent",
     },
-    ...pageProperties,
+    created_at: { type: "string", format: "date-time" },
   },
-} as const;
+});
 
 /** The error answers of a route, plus those any route can give: 401, 429 and 500. */
 export function errorAnswers(...statuses: number[]): Record<number, typeof v3ErrorSchema> {
