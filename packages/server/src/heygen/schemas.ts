@@ -246,77 +246,10 @@ export const v3ErrorSchema = {
   },
 } as const;
 
-export const v3CreatedSchema = {
-  type: "object",
-  required: ["data"],
-  properties: {
-    data: {
-      type: "object",
-      required: ["video_translation_ids"],
-      properties: {
-        video_translation_ids: {
-          type: "array",
-          items: { type: "string" },
-          description: "One id per output language, in their order",
-        },
-      },
-    },
-  },
-} as const;
-
-const nullableInteger = { type: ["integer", "null"] } as const;
-const nullableNumber = { type: ["number", "null"] } as const;
-
-export const v3StatusSchema = {
-  type: "object",
-  required: ["data"],
-  properties: {
-    data: {
-      type: "object",
-      required: [
-        "id",
-        "title",
-        "status",
-        "output_language",
-        "input_language",
-        "created_at",
-        "duration",
-        "translate_audio_only",
-        "video_url",
-        "audio_url",
-        "srt_caption_url",
-        "vtt_caption_url",
-        "callback_id",
-        "failure_message",
-      ],
-      properties: {
-        id: { type: "string" },
-        title: nullableString,
-        status: { type: "string", enum: ["pending", "running", "completed", "failed"] },
-        output_language: nullableString,
-        input_language: { ...nullableString, description: "As the request gave it" },
-        created_at: { ...nullableInteger, description: "Unix time, in seconds" },
-        duration: { ...nullableNumber, description: "Seconds of video translated" },
-        translate_audio_only: { type: ["boolean", "null"] },
-        video_url: { ...nullableString, description: "The translated video, once completed" },
-        audio_url: {
-          ...nullableString,
-          description: "The translated audio, once completed, with translate_audio_only",
-        },
-        srt_caption_url: {
-          ...nullableString,
-          description: "SRT captions, once completed, with enable_caption",
-        },
-        vtt_caption_url: {
-          ...nullableString,
-          description: "WebVTT captions, once completed, with enable_caption",
-        },
-        callback_id: nullableString,
-        failure_message: { ...nullableString, description: "Why it failed, once failed" },
-      },
-    },
-  },
-} as const;
+/** HeyGen v3's answer envelope: `{ "data": ... }`. */
+export function v3Data<const Data>(data: Data) {
+  return { type: "object", required: ["data"], properties: { data } } as const;
+}
 
 /** A page of HeyGen v3's lists: `data`, then `has_more` and the `next_token` that asks for more. */
 export function pageSchema<const Items>(items: Items) {
@@ -330,6 +263,66 @@ export function pageSchema<const Items>(items: Items) {
     },
   } as const;
 }
+
+export const v3CreatedSchema = v3Data({
+  type: "object",
+  required: ["video_translation_ids"],
+  properties: {
+    video_translation_ids: {
+      type: "array",
+      items: { type: "string" },
+      description: "One id per output language, in their order",
+    },
+  },
+});
+
+const nullableInteger = { type: ["integer", "null"] } as const;
+const nullableNumber = { type: ["number", "null"] } as const;
+
+export const v3StatusSchema = v3Data({
+  type: "object",
+  required: [
+    "id",
+    "title",
+    "status",
+    "output_language",
+    "input_language",
+    "created_at",
+    "duration",
+    "translate_audio_only",
+    "video_url",
+    "audio_url",
+    "srt_caption_url",
+    "vtt_caption_url",
+    "callback_id",
+    "failure_message",
+  ],
+  properties: {
+    id: { type: "string" },
+    title: nullableString,
+    status: { type: "string", enum: ["pending", "running", "completed", "failed"] },
+    output_language: nullableString,
+    input_language: { ...nullableString, description: "As the request gave it" },
+    created_at: { ...nullableInteger, description: "Unix time, in seconds" },
+    duration: { ...nullableNumber, description: "Seconds of video translated" },
+    translate_audio_only: { type: ["boolean", "null"] },
+    video_url: { ...nullableString, description: "The translated video, once completed" },
+    audio_url: {
+      ...nullableString,
+      description: "The translated audio, once completed, with translate_audio_only",
+    },
+    srt_caption_url: {
+      ...nullableString,
+      description: "SRT captions, once completed, with enable_caption",
+    },
+    vtt_caption_url: {
+      ...nullableString,
+      description: "WebVTT captions, once completed, with enable_caption",
+    },
+    callback_id: nullableString,
+    failure_message: { ...nullableString, description: "Why it failed, once failed" },
+  },
+});
 
 /** The error answers of a route, plus those any route can give: 401, 429 and 500. */
 export function heygenErrorResponses<S>(schema: S, ...statuses: number[]): Record<number, S> {

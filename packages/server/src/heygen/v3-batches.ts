@@ -16,9 +16,14 @@ import {
   itemJobIds,
   MAX_BATCH_ITEMS,
 } from "./batch.js";
-import { v3CreateBodySchema, v3CreateHeadersSchema } from "./schemas.js";
+import {
+  heygenErrorResponses,
+  v3CreateBodySchema,
+  v3CreateHeadersSchema,
+  v3Data,
+  v3ErrorSchema,
+} from "./schemas.js";
 import { coerceLimit } from "./query.js";
-import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";
 import { heygenCode } from "./errors.js";
 import { heygenIdempotency, readHeygenKey } from "./idempotency.js";
 import { batchItemSchema } from "./v3-item-schemas.js";
@@ -89,13 +94,11 @@ const batchBodySchema = {
   },
 } as const;
 
-const batchCreatedSchema = {
+const batchCreatedSchema = v3Data({
   type: "object",
-  required: ["data"],
-  properties: {
-    data: { type: "object", required: ["batch_id"], properties: { batch_id: { type: "string" } } },
-  },
-} as const;
+  required: ["batch_id"],
+  properties: { batch_id: { type: "string" } },
+});
 
 const countsSchema = {
   type: "object",
@@ -108,37 +111,31 @@ const countsSchema = {
   },
 } as const;
 
-const batchSchema = {
+const batchSchema = v3Data({
   type: "object",
-  required: ["data"],
+  required: [
+    "batch_id",
+    "title",
+    "status",
+    "total_items",
+    "counts_by_status",
+    "created_at",
+    "items",
+    "has_more",
+    "next_token",
+  ],
   properties: {
-    data: {
-      type: "object",
-      required: [
-        "batch_id",
-        "title",
-        "status",
-        "total_items",
-        "counts_by_status",
-        "created_at",
-        "items",
-        "has_more",
-        "next_token",
-      ],
-      properties: {
-        batch_id: { type: "string" },
-        title: { type: ["string", "null"] },
-        status: { type: "string", enum: ["processing", "completed", "failed"] },
-        total_items: { type: "integer" },
-        counts_by_status: countsSchema,
-        created_at: { type: "integer", description: "Unix time, in seconds" },
-        items: { type: "array", items: batchItemSchema },
-        has_more: { type: "boolean" },
-        next_token: { type: ["string", "null"] },
-      },
-    },
+    batch_id: { type: "string" },
+    title: { type: ["string", "null"] },
+    status: { type: "string", enum: ["processing", "completed", "failed"] },
+    total_items: { type: "integer" },
+    counts_by_status: countsSchema,
+    created_at: { type: "integer", description: "Unix time, in seconds" },
+    items: { type: "array", items: batchItemSchema },
+    has_more: { type: "boolean" },
+    next_token: { type: ["string", "null"] },
   },
-} as const;
+});
 
 /**
  * HeyGen v3's batches: `POST` makes one job per payload and output language (100 at most), in

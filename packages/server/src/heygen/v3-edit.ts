@@ -2,8 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { answeredJob } from "../route-facts.js";
 import { ownerOf } from "../auth/caller.js";
 import type { HeygenRouteOptions } from "./index.js";
-import { v3StatusSchema } from "./schemas.js";
-import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";
+import { heygenErrorResponses, v3Data, v3ErrorSchema, v3StatusSchema } from "./schemas.js";
 import { toV3View } from "./v3-view.js";
 
 const PATH = "/v3/video-translations/:video_translation_id";
@@ -77,17 +76,11 @@ export const heygenV3EditRoutes: FastifyPluginAsync<HeygenRouteOptions> = async 
         tags: ["heygen-v3"],
         params: paramsSchema,
         response: {
-          200: {
+          200: v3Data({
             type: "object",
-            required: ["data"],
-            properties: {
-              data: {
-                type: "object",
-                required: ["id"],
-                properties: { id: { type: "string", description: "The deleted translation" } },
-              },
-            },
-          },
+            required: ["id"],
+            properties: { id: { type: "string", description: "The deleted translation" } },
+          }),
           ...heygenErrorResponses(v3ErrorSchema, 404),
         },
       },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { HeygenRouteOptions } from "./index.js";
-import { heygenErrorResponses, v3ErrorSchema } from "./schemas.js";
+import { heygenErrorResponses, v3Data, v3ErrorSchema } from "./schemas.js";
 
 /**
  * Target languages, named as HeyGen names them ("Spanish (Spain)"). HeyGen's own list is longer
@@ -44,17 +44,11 @@ export const heygenV3LanguagesRoutes: FastifyPluginAsync<HeygenRouteOptions> = a
         description: "The language names `output_languages` takes.",
         tags: ["heygen-v3"],
         response: {
-          200: {
+          200: v3Data({
             type: "object",
-            required: ["data"],
-            properties: {
-              data: {
-                type: "object",
-                required: ["languages"],
-                properties: { languages: { type: "array", items: { type: "string" } } },
-              },
-            },
-          },
+            required: ["languages"],
+            properties: { languages: { type: "array", items: { type: "string" } } },
+          }),
           ...heygenErrorResponses(v3ErrorSchema),
         },
       },

@@ -1,4 +1,4 @@
-import { heygenErrorResponses, pageSchema, v3ErrorSchema } from "../schemas.js";
+import { heygenErrorResponses, pageSchema, v3Data, v3ErrorSchema } from "../schemas.js";
 import { MAX_WEBHOOK_URL_LENGTH } from "../../webhooks/url.js";
 import { HEYGEN_V3_EVENT_NAMES } from "./event-types.js";
 
@@ -119,33 +119,21 @@ const endpointSchema = {
   },
 } as const;
 
-export const endpointAnswerSchema = {
-  type: "object",
-  required: ["data"],
-  properties: { data: endpointSchema },
-} as const;
+export const endpointAnswerSchema = v3Data(endpointSchema);
 
 export const endpointListSchema = pageSchema(endpointSchema);
 
-export const deletedSchema = {
+export const deletedSchema = v3Data({
   type: "object",
-  required: ["data"],
-  properties: {
-    data: { type: "object", additionalProperties: false, properties: {} },
-  },
-} as const;
+  additionalProperties: false,
+  properties: {},
+});
 
-export const rotatedSchema = {
+export const rotatedSchema = v3Data({
   type: "object",
-  required: ["data"],
-  properties: {
-    data: {
-      type: "object",
-      required: ["endpoint_id", "secret"],
-      properties: { endpoint_id: { type: "string" }, secret: { type: "string" } },
-    },
-  },
-} as const;
+  required: ["endpoint_id", "secret"],
+  properties: { endpoint_id: { type: "string" }, secret: { type: "string" } },
+});
 
 export const eventTypeListSchema = pageSchema({
   type: "object",
