@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { buildApp } from "@translation-status/server";
+import { bodyProblem, matching, pathMatcher } from "./match.js";
 import type { RecordedResponse } from "./recorder.js";
 
 interface OpenApiDocument {
@@ -39,20 +40,16 @@ export async function contractProblems(
   const doc = document ?? (await openApiDocument());
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
-  const routes = Object.keys(doc.paths)
-    .map((template) => ({
-      template,
-      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-      params: (template.match(/\{/g) ?? []).length,
-    }))
-    // A static segment wins over a parameter, as in the router: `/statuses` is not an id.
-    .sort((a, b) => a.params - b.params);
+  const routes = Object.keys(doc.paths).map((template) => ({
+    template,
+    ...pathMatcher(template),
+  }));
   const compiled = new Map<string, ValidateFunction>();
   const problems: string[] = [];
   for (const record of records) {
     const method = record.method.toLowerCase();
-    const matching = routes.filter(({ pattern }) => pattern.test(record.path));
-    const route = matching.find(({ template }) => doc.paths[template]![method]) ?? matching[0];
+    const found = matching(routes, record.path);
+    const route = found.find(({ template }) => doc.paths[template]![method]) ?? found[0];
     if (route === undefined) continue;
     const operation = doc.paths[route.template]![method];
     const where = `${record.method} ${record.path} → ${record.status}`;
@@ -72,16 +69,8 @@ export async function contractProblems(
       validate = ajv.compile(schema);
       compiled.set(key, validate);
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      problems.push(`${where}: body is not JSON: ${record.body.slice(0, 80)}`);
-      continue;
-    }
-    if (!validate(body)) {
-      problems.push(`${where}: ${ajv.errorsText(validate.errors)} in ${record.body.slice(0, 200)}`);
-    }
+    const problem = bodyProblem(where, record.body, validate, ajv);
+    if (problem !== undefined) problems.push(problem);
   }
   return problems;
 }

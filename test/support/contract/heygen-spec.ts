@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
+import { bodyProblem, matching, pathMatcher } from "./match.js";
 import type { RecordedResponse } from "./recorder.js";
 
 /**
@@ -77,11 +78,7 @@ function isSchemaMap(value: unknown): value is Record<string, Schema> {
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validators = new Map<Schema, ValidateFunction>();
-const routes = spec.endpoints.map((endpoint) => ({
-  ...endpoint,
-  pattern: new RegExp(`^${endpoint.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-  params: (endpoint.path.match(/\{/g) ?? []).length,
-}));
+const routes = spec.endpoints.map((endpoint) => ({ ...endpoint, ...pathMatcher(endpoint.path) }));
 
 function validatorFor(schema: Schema): ValidateFunction {
   let validate = validators.get(schema);
@@ -102,25 +99,13 @@ function validatorFor(schema: Schema): ValidateFunction {
 export function heygenSpecProblems(answers: readonly HeygenAnswer[]): string[] {
   const problems: string[] = [];
   for (const answer of answers) {
-    // A static segment wins over a parameter, as in the server's router: `/statuses` is not an id.
-    const route = routes
-      .filter(({ method, pattern }) => method === answer.method && pattern.test(answer.path))
-      .sort((a, b) => a.params - b.params)[0];
+    const route = matching(routes, answer.path).find(({ method }) => method === answer.method);
     if (route === undefined) continue;
     const schema = answer.status >= 400 ? ERROR_SCHEMA : route.responseSchema;
     if (schema === undefined) continue;
     const where = `${answer.method} ${answer.path} → ${answer.status} (HeyGen spec, ${route.method} ${route.path})`;
-    let body: unknown;
-    try {
-      body = JSON.parse(answer.body);
-    } catch {
-      problems.push(`${where}: body is not JSON: ${answer.body.slice(0, 80)}`);
-      continue;
-    }
-    const validate = validatorFor(schema);
-    if (!validate(body)) {
-      problems.push(`${where}: ${ajv.errorsText(validate.errors)} in ${answer.body.slice(0, 200)}`);
-    }
+    const problem = bodyProblem(where, answer.body, validatorFor(schema), ajv);
+    if (problem !== undefined) problems.push(problem);
   }
   return problems;
 }
