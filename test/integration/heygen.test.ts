@@ -12,6 +12,8 @@ import { simulator } from "../support/servers.js";
 import { VirtualClock } from "../support/virtual-clock.js";
 
 const KEY = "sk_test_heygen";
+// These tests check HeyGen's shapes, not the wait's promises: HeyGen's routes send no hints, so
+// with the default backoff (1 s, growing) a sub-second job would cost each test seconds.
 const fast = { initialIntervalMs: 50, maxIntervalMs: 200, maxWaitMs: 10_000 };
 const v2Body = { video_url: "https://example.com/talk.mp4", output_language: "Spanish" };
 const v3Body = {
