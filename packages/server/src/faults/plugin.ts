@@ -4,7 +4,8 @@ import fp from "fastify-plugin";
 import type { Scheduler } from "../events/scheduler.js";
 import type { Random } from "../jobs/random.js";
 import type { JobRecord } from "../jobs/record.js";
-import { callerOf, isPublicRequest } from "../auth/caller.js";
+import { callerOf } from "../auth/caller.js";
+import { isPublicRoute } from "../plugins/public-routes.js";
 import { decideFault, withOverrides, type FaultSettings } from "./decide.js";
 import { Delays } from "./delays.js";
 import { Hangs } from "./hangs.js";
@@ -71,7 +72,7 @@ export class Faults {
    * Every request but health checks is delayed; only known routes can be faulted.
    */
   prepare = async (request: FastifyRequest): Promise<void> => {
-    if (isPublicRequest(request)) return;
+    if (isPublicRoute(request)) return;
     const { random, latencyRandom, settings } = this.#options;
     const latencyDraw = latencyRandom();
     const known = request.routeOptions.url !== undefined;

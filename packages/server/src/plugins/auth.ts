@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiKeys, presentedKey } from "../auth/api-keys.js";
-import { callerOf, type Caller } from "../auth/caller.js";
+import { ANYONE, callerOf, type Caller } from "../auth/caller.js";
 import { isPublicRoute } from "./public-routes.js";
 import { sendError } from "./send-error.js";
 
@@ -21,11 +21,16 @@ export interface AuthOptions {
  * API keys for every route but public ones. Who is calling is worked out as the request arrives
  * (onRequest), without answering yet, so that latency and the rate limit (by key, else by IP)
  * apply before a 401 does; the 401 comes once the other plugins' onRequest hooks have run
- * (preParsing, still before any body is read).
+ * (preParsing, still before any body is read). With no keys, every request is `ANYONE`'s and
+ * no hook runs.
  */
 export const authPlugin = fp<AuthOptions>(
   async (app, { apiKeys }) => {
     const keys = new ApiKeys(apiKeys);
+    if (!keys.enabled) {
+      app.decorateRequest("caller", { getter: () => ANYONE });
+      return;
+    }
     // A declared field keeps every request's shape stable (cheaper than a WeakMap entry).
     app.decorateRequest("caller", null);
     app.addHook("onRequest", async (request) => {
@@ -37,18 +42,13 @@ export const authPlugin = fp<AuthOptions>(
 );
 
 function identify(keys: ApiKeys, request: FastifyRequest): Caller {
-  const ip = `ip:${request.ip}`;
-  if (isPublicRoute(request))
-    return { owner: undefined, authorized: true, limitKey: ip, public: true };
-  if (!keys.enabled) return { owner: undefined, authorized: true, limitKey: ip };
+  if (isPublicRoute(request)) return ANYONE;
   const presented = presentedKey(request.headers, request.routeOptions.config.apiKeyHeader);
-  if ("problem" in presented) {
-    return { owner: undefined, authorized: false, ...presented, limitKey: ip };
-  }
+  if ("problem" in presented) return { owner: undefined, authorized: false, ...presented };
   const owner = keys.ownerOf(presented.key);
   return owner === undefined
-    ? { owner, authorized: false, problem: "The API key is not valid", limitKey: ip }
-    : { owner, authorized: true, limitKey: owner };
+    ? { owner, authorized: false, problem: "The API key is not valid" }
+    : { owner, authorized: true };
 }
 
 /** 401 `unauthorized` with `WWW-Authenticate: Bearer` unless the caller may proceed. */

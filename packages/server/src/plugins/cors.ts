@@ -75,9 +75,10 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
   return {
     // "*" when any origin may call: one answer fits every origin, so no Vary: Origin.
     origin: origins.includes("*") ? "*" : origins.length === 0 ? false : [...origins],
-    methods: METHODS,
-    allowedHeaders: [...CORS_ALLOWED_HEADERS],
-    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    // Joined once here: @fastify/cors joins arrays again on every answer.
+    methods: METHODS.join(", "),
+    allowedHeaders: CORS_ALLOWED_HEADERS.join(", "),
+    exposedHeaders: CORS_EXPOSED_HEADERS.join(", "),
     maxAge: PREFLIGHT_MAX_AGE,
     // Strict mode answers an OPTIONS without Origin in plain text; ours gets the same 204.
     strictPreflight: false,

@@ -1,7 +1,8 @@
 import fastifyRateLimit from "@fastify/rate-limit";
 import fp from "fastify-plugin";
 import type { Redis } from "ioredis";
-import { callerOf, isPublicRequest } from "../auth/caller.js";
+import { limitKeyOf } from "../auth/caller.js";
+import { isPublicRoute } from "./public-routes.js";
 import { sendError } from "./send-error.js";
 
 const WINDOW_MS = 1_000;
@@ -69,10 +70,10 @@ export const rateLimitPlugin = fp<RateLimitOptions>(
     const limiter = app.createRateLimit({
       max,
       timeWindow: WINDOW_MS,
-      keyGenerator: (request) => callerOf(request).limitKey,
+      keyGenerator: limitKeyOf,
     });
     app.addHook("onRequest", async (request, reply) => {
-      if (isPublicRequest(request)) return;
+      if (isPublicRoute(request)) return;
       const result = await limiter(request);
       if (result.isAllowed) return;
       reply.header("x-ratelimit-limit", String(result.max));
