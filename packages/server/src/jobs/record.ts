@@ -80,3 +80,10 @@ export interface BatchHead {
 }
 
 export type BatchItem = { jobId: string } | { error: JobFailure };
+
+/** A record and the moment it was read: everything a response needs, views and hints alike. */
+export interface JobSnapshot {
+  record: JobRecord;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
