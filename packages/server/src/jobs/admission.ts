@@ -1,5 +1,5 @@
 import type { IdempotencyRecord, IdempotencyStore } from "../store/idempotency-store.js";
-import type { JobStore } from "../store/job-store.js";
+import { getRecords, type JobStore } from "../store/job-store.js";
 import type { AddressPolicy } from "../webhooks/address-policy.js";
 import { prepareInput, type CreateJobInput, type PreparedInput } from "./create-input.js";
 import {
@@ -164,18 +164,10 @@ export class JobAdmission {
       throw new IdempotencyConflictError();
     }
     if (saved.jobId === "") throw new IdempotencyInProgressError(IN_PROGRESS_RETRY_MS);
-    const records = await this.#getAll(saved.jobIds ?? [saved.jobId]);
+    const records = await getRecords(this.#options.store, saved.jobIds ?? [saved.jobId]);
     if (records.some((record) => record === undefined)) return undefined;
     const jobs = records.map((record) => ({ record: record!, at: now }));
     return { jobs, replayed: true, bodyDiffers };
-  }
-
-  async #getAll(ids: readonly string[]): Promise<Array<JobRecord | undefined>> {
-    const { store } = this.#options;
-    if (ids.length === 1 || store.getMany === undefined) {
-      return Promise.all(ids.map((id) => store.get(id)));
-    }
-    return store.getMany(ids);
   }
 
   /** Checks the concurrency limit for them all, then draws and stores a record for each. */

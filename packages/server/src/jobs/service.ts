@@ -4,6 +4,7 @@ import {
   type CreateContext,
   type CreatedJobs,
 } from "./admission.js";
+import { getRecords } from "../store/job-store.js";
 import type { CreateJobInput } from "./create-input.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { deriveState, type JobStatus } from "./derive.js";
@@ -126,10 +127,7 @@ export class JobService {
   ): Promise<Array<JobRecord | undefined>> {
     const { store } = this.#options;
     const valid = ids.filter((id) => JOB_ID_PATTERN.test(id));
-    const records =
-      store.getMany === undefined
-        ? await Promise.all(valid.map((id) => store.get(id)))
-        : await store.getMany(valid);
+    const records = await getRecords(store, valid);
     const byId = new Map<string, JobRecord>();
     for (const record of records) {
       if (record === undefined) continue;

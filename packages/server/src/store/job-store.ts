@@ -46,3 +46,13 @@ export interface JobStore {
   /** Resolves when the store answers; rejects (or never settles) when it cannot. For `/readyz`. */
   ping?(): Promise<void>;
 }
+
+/** The record of each id, in the order asked: one `getMany` where the store has it, else `get` per id. */
+export function getRecords(
+  store: JobStore,
+  ids: readonly string[],
+): Promise<Array<JobRecord | undefined>> {
+  return store.getMany === undefined
+    ? Promise.all(ids.map((id) => store.get(id)))
+    : store.getMany(ids);
+}
