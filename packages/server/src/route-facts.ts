@@ -52,10 +52,5 @@ declare module "fastify" {
     answered: AnsweredJob | readonly AnsweredJob[] | null;
     /** On stream routes: what the handler tells as its stream opens; null when none listens. */
     observeStream: StreamObserver | null;
-    /**
-     * When the handler began holding its answer (a long-poll's wait), on the server's clock;
-     * null when it answered at once. The timelines draw the request from then.
-     */
-    heldSince: number | null;
   }
 }

@@ -74,7 +74,6 @@ export async function readBatch(
     const at = now();
     const pending = found.filter((record) => deriveState(record, at).status === "pending");
     if (wait > 0 && pending.length > 0) {
-      request.heldSince = at;
       await live.longPolls.holdAny(pending, at + wait * 1_000, reply.raw);
       ({ found, missing } = await findAll(service, ids, owner));
     }

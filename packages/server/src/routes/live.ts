@@ -52,7 +52,6 @@ async function waitThenRead(
   const wait = Math.min(requested, maxWaitSeconds);
   reply.header("preference-applied", `wait=${wait}`);
   if (wait === 0 || deriveState(snapshot.record, snapshot.at).status !== "pending") return snapshot;
-  reply.request.heldSince = snapshot.at;
   await longPolls.hold(snapshot.record, snapshot.at + wait * 1_000, reply.raw);
   return load();
 }

@@ -22,6 +22,13 @@ export interface TimelinePluginOptions {
   dashboardDir: string | undefined;
 }
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** When a request to a timeline route arrived; null for the others. */
+    timelineArrivedAt: number | null;
+  }
+}
+
 /** What a route's hooks record with. */
 interface RouteTimeline {
   kind: TimelineKind;
@@ -35,17 +42,16 @@ interface RouteTimeline {
  * Job timelines: every request to a route declaring `config.timelineKind` is recorded on the
  * timelines of the jobs it concerns, from what its handler left on the request (`answered`), or,
  * for an error answer, on the job the route names (`jobParam`, `jobId`). Only those routes get
- * a hook, onResponse, that records; a request is drawn from when its handler began holding it
- * (`heldSince`, a long-poll) or else as answered at once. Streams are recorded as they open
- * (`observeStream`, set by a hook on stream routes) and as each job's `done` event goes out.
- * Also serves the timelines and the dashboard that draws them.
+ * hooks: one that notes the arrival and one, onResponse, that records. Streams are recorded as
+ * they open (`observeStream`) and as each job's `done` event goes out. Also serves the
+ * timelines and the dashboard that draws them.
  */
 export const timelinePlugin = fp<TimelinePluginOptions>(
   async (app, { recorder, service, now, dashboardDir }) => {
     // Declared fields keep every request's shape stable (cheaper than a WeakMap per request).
+    app.decorateRequest("timelineArrivedAt", null);
     app.decorateRequest("answered", null);
     app.decorateRequest("observeStream", null);
-    app.decorateRequest("heldSince", null);
     app.addHook("onRoute", (route) => {
       const kind = route.config?.timelineKind;
       // A GET's HEAD twin carries its config; it answers no job.
@@ -54,16 +60,15 @@ export const timelinePlugin = fp<TimelinePluginOptions>(
       }
       const { jobParam, jobId } = route.config ?? {};
       const timeline = { kind, endpoint: `${route.method} ${route.url}`, jobParam, jobId };
+      const arrive = async (request: FastifyRequest, reply: FastifyReply) => {
+        request.timelineArrivedAt = now();
+        if (kind === "stream") request.observeStream = streamObserver(request, reply, timeline);
+      };
       const respond = async (request: FastifyRequest, reply: FastifyReply) => {
         recordAnswer(request, reply, timeline);
       };
+      route.onRequest = [...hooksOf(route.onRequest), arrive];
       route.onResponse = [...hooksOf(route.onResponse), respond];
-      if (kind === "stream") {
-        const observe = async (request: FastifyRequest, reply: FastifyReply) => {
-          request.observeStream = streamObserver(request, reply, timeline);
-        };
-        route.onRequest = [...hooksOf(route.onRequest), observe];
-      }
     });
 
     /** Records a sent answer: the jobs it carried, or an error about the job the route names. */
@@ -72,7 +77,7 @@ export const timelinePlugin = fp<TimelinePluginOptions>(
       const { answered } = request;
       if (statusCode < 400 && answered === null) return;
       const endedAt = now();
-      const at = request.heldSince ?? endedAt;
+      const at = request.timelineArrivedAt ?? endedAt;
       const mode = modeOf(route.kind, reply);
       const client = clientNameOf(request.headers);
       if (statusCode >= 400) {
@@ -120,7 +125,7 @@ export const timelinePlugin = fp<TimelinePluginOptions>(
             {
               jobId: record.id,
               owner: record.owner,
-              at: openedAt,
+              at: request.timelineArrivedAt ?? openedAt,
               endpoint: route.endpoint,
               mode: "stream",
               statusCode: 200,
